@@ -1,0 +1,502 @@
+"""The command line (DESIGN.md §3): the contract that scripts and admins rely on.
+
+Every command prints one clear sentence on failure and exits with the documented code:
+0 success, 2 usage, 3 invalid or untrusted feed, 4 network, 5 local storage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from msguide import __version__
+from msguide.errors import ExitCode, MsguideError, StorageError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _print_json(data: object, stream: TextIO | None = None) -> None:
+    json.dump(data, stream or sys.stdout, ensure_ascii=False, indent=2)
+    (stream or sys.stdout).write("\n")
+
+
+def _open_store(read_only: bool = False) -> Any:
+    from msguide.services import open_user_store
+
+    return open_user_store(read_only=read_only).store
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from msguide.store.search import MARK_END, MARK_START, Filters, search
+
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    filters = Filters(
+        audience=args.audience, category=args.category, kind=args.kind, source=args.source
+    )
+    with _open_store() as store, store.read() as connection:
+        found = search(connection, args.text, filters, limit=args.limit)
+    if args.json:
+        _print_json([hit.to_json() for hit in found])
+        return ExitCode.OK
+    if not found:
+        print("No results. Try fewer or shorter words, or remove a filter.")
+        return ExitCode.OK
+    bold = sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
+    for number, hit in enumerate(found, 1):
+        details = " · ".join(x for x in (hit.kind, hit.publisher, hit.phone) if x)
+        print(f"{number}. {hit.title}")
+        print(f"   {details}")
+        if hit.url:
+            print(f"   {hit.url}")
+        snippet = hit.snippet.replace("\n", " ")
+        if bold:
+            snippet = snippet.replace(MARK_START, "\x1b[1m").replace(MARK_END, "\x1b[0m")
+        else:
+            snippet = snippet.replace(MARK_START, "").replace(MARK_END, "")
+        if snippet:
+            print(f"   {snippet}")
+    return ExitCode.OK
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def _print_result(result: Any, verbose: bool = True) -> None:
+    print(result.summary())
+    if not verbose:
+        return
+    for mark, changes in (("+", result.added), ("~", result.changed), ("-", result.removed)):
+        for change in changes[:50]:
+            fields = f" ({', '.join(change.fields)})" if change.fields else ""
+            print(f"  {mark} {change.title}{fields}")
+        if len(changes) > 50:
+            print(f"  {mark} … and {len(changes) - 50} more")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from msguide.importing import import_file, looks_like_url
+
+    if looks_like_url(args.source):
+        from msguide.sync.service import import_url
+
+        with _open_store() as store:
+            result = import_url(store, args.source, force=args.force, dry_run=args.dry_run)
+    else:
+        path = Path(args.source)
+        signature = Path(args.signature) if args.signature else None
+        with _open_store() as store:
+            result = import_file(
+                store, path, signature_path=signature, force=args.force, dry_run=args.dry_run
+            )
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        _print_result(result)
+    return ExitCode.OK
+
+
+# --- history, rollback, export --------------------------------------------------------------
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from msguide.store.history import history
+
+    with _open_store() as store:
+        revisions = history(store, args.source)
+    if args.json:
+        _print_json([r.to_json() for r in revisions])
+        return ExitCode.OK
+    if not revisions:
+        print("The store holds no content yet.")
+    for r in revisions:
+        mark = "*" if r.current else " "
+        signed = "signed" if r.signed else r.signature_state
+        print(
+            f"{mark} {r.source} {r.sequence:>6}  {r.imported_at}  {r.item_count:>6} items  "
+            f"+{r.added} ~{r.changed} -{r.removed}  {signed}  {r.origin}"
+        )
+    return ExitCode.OK
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from msguide.store.importer import rollback
+
+    with _open_store() as store:
+        result = rollback(store, args.source, args.sequence, dry_run=args.dry_run)
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        _print_result(result)
+    return ExitCode.OK
+
+
+def _single_source(store: Any, wanted: str | None) -> str:
+    from msguide.store.export import source_ids
+
+    known = source_ids(store)
+    if wanted:
+        if wanted not in known:
+            raise UsageError(f'there is no source "{wanted}"; known: {", ".join(known) or "none"}')
+        return wanted
+    if len(known) == 1:
+        return known[0]
+    if not known:
+        raise StorageError("the store holds no content to export")
+    raise UsageError(
+        f"the store holds several sources; choose one with --source ({', '.join(known)})"
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from msguide.store.export import export_feed
+
+    with _open_store() as store:
+        data = export_feed(store, _single_source(store, args.source))
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        _write_file(Path(args.output), data)
+        print(f"Wrote {len(data):,} bytes to {args.output}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    try:
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise StorageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+# --- feed tools -----------------------------------------------------------------------------
+
+
+def _read_input(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"there is no file {path}") from None
+    except OSError as error:
+        raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def cmd_feed_validate(args: argparse.Namespace) -> int:
+    from msguide.feed.parse import parse
+
+    feed = parse(_read_input(args.file))
+    counts = {
+        kind: sum(1 for i in feed.items if i.kind == kind)
+        for kind in ("resource", "news", "contact")
+    }
+    if args.json:
+        _print_json(
+            {
+                "valid": True,
+                "source": feed.source.id,
+                "sequence": feed.sequence,
+                "published": feed.published,
+                "expires": feed.expires,
+                "items": len(feed.items),
+                "kinds": counts,
+            }
+        )
+    else:
+        print(
+            f"{args.file} is a valid feed: {feed.source.id} sequence {feed.sequence}, "
+            f"{len(feed.items)} items ({counts['resource']} resources, {counts['news']} news, "
+            f"{counts['contact']} contacts)"
+        )
+    return ExitCode.OK
+
+
+def cmd_feed_schema(args: argparse.Namespace) -> int:
+    from msguide.feed.format import json_schema
+    from msguide.feed.parse import DEFAULT_LIMITS
+
+    text = json.dumps(json_schema(DEFAULT_LIMITS.max_items), indent=2, ensure_ascii=False) + "\n"
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        _write_file(Path(args.output), text.encode())
+    return ExitCode.OK
+
+
+def _password(args: argparse.Namespace, *, confirm: bool) -> str | None:
+    if args.no_password:
+        return None
+    from_env = os.environ.get("MSGUIDE_KEY_PASSWORD")
+    if from_env is not None:
+        return from_env
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise UsageError("give the key's password in MSGUIDE_KEY_PASSWORD, or use --no-password")
+    password = getpass.getpass("Password for the secret key: ")
+    if confirm and getpass.getpass("Password again: ") != password:
+        raise UsageError("the two passwords differ; nothing was written")
+    return password
+
+
+def cmd_feed_keygen(args: argparse.Namespace) -> int:
+    from msguide.feed.signature import generate_keys
+
+    secret_path = Path(args.secret_key)
+    public_path = Path(args.public_key)
+    for path in (secret_path, public_path):
+        if path.exists() and not args.force:
+            raise UsageError(f"{path} already exists; use --force to replace it")
+    keys = generate_keys(_password(args, confirm=True))
+    _write_file(secret_path, keys.secret)
+    if os.name != "nt":
+        secret_path.chmod(0o600)
+    _write_file(public_path, keys.public)
+    print(f"Key {keys.key_id}: secret key in {secret_path}, public key in {public_path}.")
+    print("Pin this public key in the IT policy file:")
+    print(f'  keys = ["{keys.public_base64}"]')
+    return ExitCode.OK
+
+
+def cmd_feed_sign(args: argparse.Namespace) -> int:
+    from msguide.feed.parse import parse
+    from msguide.feed.signature import sign
+
+    data = _read_input(args.file)
+    if not args.skip_validation:
+        parse(data)
+    secret = _read_input(args.secret_key)
+    signature = sign(data, secret, _password(args, confirm=False), file_name=Path(args.file).name)
+    output = Path(args.output or f"{args.file}.minisig")
+    _write_file(output, signature)
+    print(f"Signed {args.file}; signature in {output}")
+    return ExitCode.OK
+
+
+def cmd_feed_verify(args: argparse.Namespace) -> int:
+    from msguide.feed.signature import verify
+
+    data = _read_input(args.file)
+    signature = _read_input(args.signature or f"{args.file}.minisig")
+    keys = [_read_input(k).decode() if Path(k).exists() else k for k in args.key]
+    status = verify(data, signature, keys)
+    print(f"{args.file}: {status.describe()}")
+    return ExitCode.OK
+
+
+# --- doctor, seed, self-test ----------------------------------------------------------------
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from msguide.diagnostics import doctor_report, format_report
+
+    report = doctor_report()
+    if args.json:
+        _print_json(report)
+    else:
+        print(format_report(report))
+    return ExitCode.OK if report["store"].get("ok") else ExitCode.STORAGE
+
+
+def cmd_build_seed(args: argparse.Namespace) -> int:
+    from msguide.paths import source_root
+    from msguide.store.seed import build_seed
+
+    root = source_root()
+    feed = Path(args.feed) if args.feed else root / "data" / "seed-feed.json"
+    output = Path(args.output) if args.output else root / "data" / "seed.sqlite"
+    result = build_seed(feed, output)
+    print(
+        f"Built {output} from {feed}: {result.source} sequence {result.sequence}, "
+        f"{len(result.added)} items"
+    )
+    return ExitCode.OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from msguide.ui.app import run
+
+    return run(sys.argv[:1] + list(getattr(args, "qt_args", []) or []))
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from msguide.sync.service import sync_all_cli
+
+    return sync_all_cli(as_json=args.json)
+
+
+def cmd_self_test(_args: argparse.Namespace) -> int:
+    from msguide.selftest import run_self_test
+
+    return run_self_test()
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="msguide",
+        description="Offline guidance on modern slavery and "
+        "human trafficking. Without a command, starts the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"msguide {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the installation (bundled data, search, Qt) and exit",
+    )
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    def add(
+        name: str,
+        handler: Callable[[argparse.Namespace], int],
+        help_text: str,
+        parent: Any = commands,
+    ) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = parent.add_parser(
+            name, help=help_text, description=help_text
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    add("gui", cmd_gui, "start the desktop app (the default)")
+
+    search = add("search", cmd_search, "search the local store")
+    search.add_argument("text", help="words to look for; quotes make a phrase, -word excludes")
+    search.add_argument("--audience", metavar="ID")
+    search.add_argument("--category", metavar="ID")
+    search.add_argument("--kind", choices=("resource", "news", "contact"))
+    search.add_argument("--source", metavar="ID")
+    search.add_argument("--limit", type=int, default=20, metavar="N")
+    search.add_argument("--json", action="store_true", help="print results as JSON")
+
+    imp = add("import", cmd_import, "import a feed file or URL: shows the changes, then applies")
+    imp.add_argument("source", metavar="PATH|URL")
+    imp.add_argument("--dry-run", action="store_true", help="show the changes, apply nothing")
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="accept a feed older than the one held (an admin's rollback)",
+    )
+    imp.add_argument(
+        "--signature",
+        metavar="FILE",
+        help="the detached signature (default: PATH.minisig when present)",
+    )
+    imp.add_argument("--json", action="store_true")
+
+    sync = add("sync", cmd_sync, "fetch every configured source now")
+    sync.add_argument("--json", action="store_true")
+
+    hist = add("history", cmd_history, "list the revisions held for each source")
+    hist.add_argument("--source", metavar="ID")
+    hist.add_argument("--json", action="store_true")
+
+    back = add("rollback", cmd_rollback, "make an earlier revision of a source current again")
+    back.add_argument("source", metavar="SOURCE")
+    back.add_argument("sequence", type=int, metavar="SEQUENCE")
+    back.add_argument("--dry-run", action="store_true")
+    back.add_argument("--json", action="store_true")
+
+    exp = add("export", cmd_export, "write a source's current content as a feed")
+    exp.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    exp.add_argument("--source", metavar="ID")
+
+    feed = add("feed", lambda _a: _usage(feed), "feed tools for publishers: validate, sign, …")
+    feed_commands = feed.add_subparsers(dest="feed_command", parser_class=_Parser, metavar="TOOL")
+    validate = add("validate", cmd_feed_validate, "check a feed file", feed_commands)
+    validate.add_argument("file")
+    validate.add_argument("--json", action="store_true")
+    schema = add("schema", cmd_feed_schema, "print the feed format's JSON Schema", feed_commands)
+    schema.add_argument("-o", "--output", metavar="FILE")
+    keygen = add(
+        "keygen", cmd_feed_keygen, "make a minisign key pair for signing feeds", feed_commands
+    )
+    keygen.add_argument("-s", "--secret-key", default="msguide.key", metavar="FILE")
+    keygen.add_argument("-p", "--public-key", default="msguide.pub", metavar="FILE")
+    keygen.add_argument(
+        "--no-password",
+        action="store_true",
+        help="leave the secret key unencrypted (for build servers)",
+    )
+    keygen.add_argument("--force", action="store_true")
+    sign = add("sign", cmd_feed_sign, "sign a feed file (writes FILE.minisig)", feed_commands)
+    sign.add_argument("file")
+    sign.add_argument("-s", "--secret-key", default="msguide.key", metavar="FILE")
+    sign.add_argument("-o", "--output", metavar="FILE")
+    sign.add_argument("--no-password", action="store_true")
+    sign.add_argument(
+        "--skip-validation", action="store_true", help="sign even if the file is not a valid feed"
+    )
+    verify = add(
+        "verify", cmd_feed_verify, "check a feed's signature against a public key", feed_commands
+    )
+    verify.add_argument("file")
+    verify.add_argument(
+        "-k",
+        "--key",
+        action="append",
+        required=True,
+        metavar="KEY|FILE",
+        help="public key (RW…) or .pub file; repeatable",
+    )
+    verify.add_argument("--signature", metavar="FILE")
+
+    doctor = add("doctor", cmd_doctor, "check paths, versions, the store and the network")
+    doctor.add_argument("--json", action="store_true")
+
+    seed = add("build-seed", cmd_build_seed, "rebuild data/seed.sqlite from data/seed-feed.json")
+    seed.add_argument("--feed", metavar="FILE")
+    seed.add_argument("-o", "--output", metavar="FILE")
+    return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return ExitCode.USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+    try:
+        if not argv or argv[0].startswith("-qt") or argv[0] in ("-platform", "-style"):
+            return cmd_gui(argparse.Namespace(qt_args=argv))
+        args = build_parser().parse_args(argv)
+        if args.self_test:
+            return cmd_self_test(args)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            return cmd_gui(argparse.Namespace(qt_args=[]))
+        return int(handler(args))
+    except MsguideError as error:
+        if as_json:
+            _print_json(error.to_json())
+        else:
+            print(f"msguide: {error}", file=sys.stderr)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return ExitCode.OK
+
+
+def gui_main() -> int:
+    return cmd_gui(argparse.Namespace(qt_args=sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""What `msguide doctor` and Help ▸ Diagnostics report: versions, paths, store, sources."""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+import sys
+from typing import Any
+
+from msguide import __version__
+from msguide.errors import MsguideError
+from msguide.paths import locations
+from msguide.policy import load_policy
+
+
+def _versions() -> dict[str, str]:
+    versions = {
+        "msguide": __version__,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+    }
+    try:
+        import sqlalchemy
+
+        versions["sqlalchemy"] = sqlalchemy.__version__
+    except ImportError:  # pragma: no cover - a broken install
+        versions["sqlalchemy"] = "missing"
+    try:
+        import PySide6
+
+        versions["pyside6"] = PySide6.__version__
+    except ImportError:  # pragma: no cover - a broken install
+        versions["pyside6"] = "missing"
+    return versions
+
+
+def store_report(store_path: Any) -> dict[str, Any]:
+    from msguide.store.db import Store
+    from msguide.store.history import source_statuses
+
+    report: dict[str, Any] = {"path": str(store_path), "exists": store_path.exists()}
+    if not store_path.exists():
+        report.update(
+            ok=False, problem="no store yet: it is created from the bundled content on first start"
+        )
+        return report
+    try:
+        with Store.open(store_path, read_only=True) as store, store.read() as connection:
+            check = connection.exec_driver_sql("PRAGMA quick_check").scalar_one()
+            items = connection.exec_driver_sql("SELECT COUNT(*) FROM items").scalar_one()
+            report.update(
+                ok=check == "ok",
+                integrity=check,
+                items=items,
+                schema=store.schema_version(),
+                journal_mode=connection.exec_driver_sql("PRAGMA journal_mode").scalar_one(),
+                size_bytes=store_path.stat().st_size,
+            )
+            report["sources"] = [s.to_json() for s in source_statuses(store)]
+    except (MsguideError, sqlite3.DatabaseError) as error:
+        report.update(ok=False, problem=str(error))
+    return report
+
+
+def doctor_report() -> dict[str, Any]:
+    where = locations()
+    policy = load_policy(where.policy)
+    store = store_report(where.store)
+    return {
+        "version": __version__,
+        "versions": _versions(),
+        "executable": sys.executable,
+        "paths": {**where.to_json(), "home": str(where.home) if where.home else None},
+        "policy": {
+            "path": str(where.policy),
+            "exists": where.policy.exists(),
+            "origin": policy.origin,
+            "problems": list(policy.problems),
+            "sources": [s.url for s in policy.sources],
+            "admin_tools": policy.admin_tools,
+            "sync_interval_hours": policy.sync_interval_hours,
+        },
+        "store": store,
+        "sources": store.get("sources", []),
+    }
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [f"msguide {report['version']}"]
+    lines += [f"  {name}: {value}" for name, value in report["versions"].items()]
+    lines.append("Paths:")
+    lines += [f"  {name}: {value}" for name, value in report["paths"].items()]
+    policy = report["policy"]
+    lines.append(f"IT policy: {policy['path']} ({'present' if policy['exists'] else 'none'})")
+    lines += [f"  problem: {p}" for p in policy["problems"]]
+    store = report["store"]
+    if store.get("ok"):
+        lines.append(
+            f"Store: ok, {store['items']} items, schema {store['schema']}, "
+            f"{store['journal_mode']} journal, {store['size_bytes']:,} bytes"
+        )
+    else:
+        lines.append(f"Store: PROBLEM: {store.get('problem') or store.get('integrity')}")
+    for source in report["sources"]:
+        state = "out of date" if source["expired"] else "current"
+        lines.append(
+            f"  {source['id']}: sequence {source['sequence']}, published "
+            f"{source['published']}, {source['items']} items, {state}; last sync: "
+            f"{source['last_status'] or 'never'}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""Turn a `Feed` back into feed JSON: used by export, the seed build and item fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from msguide.feed.model import FORMAT_VERSION, JSON_FEED_VERSION, Attachment, Feed, Item, Taxon
+
+
+def _taxon(taxon: Taxon) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": taxon.id, "label": taxon.label}
+    if taxon.description:
+        out["description"] = taxon.description
+    return out
+
+
+def _attachment(attachment: Attachment) -> dict[str, Any]:
+    out: dict[str, Any] = {"url": attachment.url, "mime_type": attachment.mime_type}
+    if attachment.title:
+        out["title"] = attachment.title
+    if attachment.size_in_bytes is not None:
+        out["size_in_bytes"] = attachment.size_in_bytes
+    if attachment.sha256:
+        out["_msguide"] = {"sha256": attachment.sha256}
+    return out
+
+
+def item_document(item: Item) -> dict[str, Any]:
+    """The item as feed JSON; empty optional fields are left out."""
+    out: dict[str, Any] = {"id": item.id}
+    if item.url is not None:
+        out["url"] = item.url
+    out["title"] = item.title
+    for name in ("summary", "content_text", "date_published", "date_modified", "language"):
+        value = getattr(item, name)
+        if value:
+            out[name] = value
+    if item.tags:
+        out["tags"] = list(item.tags)
+    if item.attachments:
+        out["attachments"] = [_attachment(a) for a in item.attachments]
+    extension: dict[str, Any] = {"kind": item.kind}
+    if item.audiences:
+        extension["audiences"] = list(item.audiences)
+    if item.categories:
+        extension["categories"] = list(item.categories)
+    for name in ("publisher", "format", "phone", "email", "hours"):
+        value = getattr(item, name)
+        if value:
+            extension[name] = value
+    if item.pinned:
+        extension["pinned"] = True
+    out["_msguide"] = extension
+    return out
+
+
+def item_fingerprint(item: Item) -> str:
+    """A digest of everything an item says; equal fingerprints mean an unchanged item."""
+    canonical = json.dumps(
+        item_document(item), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def feed_document(feed: Feed) -> dict[str, Any]:
+    out: dict[str, Any] = {"version": JSON_FEED_VERSION, "title": feed.title}
+    if feed.home_page_url:
+        out["home_page_url"] = feed.home_page_url
+    if feed.feed_url:
+        out["feed_url"] = feed.feed_url
+    if feed.description:
+        out["description"] = feed.description
+    if feed.language:
+        out["language"] = feed.language
+    extension: dict[str, Any] = {}
+    if feed.about:
+        extension["about"] = feed.about
+    extension["format"] = feed.format or FORMAT_VERSION
+    extension["source"] = {"id": feed.source.id, "name": feed.source.name}
+    extension["sequence"] = feed.sequence
+    extension["published"] = feed.published
+    if feed.expires:
+        extension["expires"] = feed.expires
+    extension["audiences"] = [_taxon(t) for t in feed.audiences]
+    extension["categories"] = [_taxon(t) for t in feed.categories]
+    out["_msguide"] = extension
+    out["items"] = [item_document(i) for i in feed.items]
+    return out
+
+
+def dump_feed(feed: Feed) -> bytes:
+    """Feed JSON as UTF-8 bytes, indented for people who read and diff it."""
+    text = json.dumps(feed_document(feed), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")

@@ -1,0 +1,534 @@
+"""Import a feed as the new revision of its source, or roll back to an earlier one.
+
+Either way the change is computed as a diff against what the store holds (added, changed and
+removed items) and applied, together with the full-text index, in ONE write transaction: if
+anything fails, the previous content stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from msguide.clock import utc_now
+from msguide.errors import RollbackRefusedError, StorageError, UntrustedFeedError
+from msguide.feed.model import Feed, Item
+from msguide.feed.parse import Limits, parse
+from msguide.feed.write import item_fingerprint
+from msguide.store.content import chunks, load_items
+from msguide.store.db import Store
+
+# Revisions whose exact bytes are kept for rollback; older ones keep their history row only.
+KEEP_REVISION_BYTES = 20
+
+# Rollback re-reads bytes that were accepted before, possibly under looser limits.
+STORED_FEED_LIMITS = Limits(max_bytes=2**31, max_items=10_000_000)
+
+_ITEM_FIELDS = tuple(f.name for f in fields(Item) if f.name != "id")
+
+_FTS_COLUMNS = "title, summary, content_text, tags_text, publisher"
+_ITEM_INSERT = (
+    "INSERT INTO items (id, source_id, item_id, position, kind, title, url, summary, "
+    "content_text, tags_text, publisher, format, date_published, date_modified, language, "
+    "phone, email, hours, pinned, fingerprint, added_revision_id, changed_revision_id) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_ITEM_UPDATE = (
+    "UPDATE items SET position=?, kind=?, title=?, url=?, summary=?, content_text=?, "
+    "tags_text=?, publisher=?, format=?, date_published=?, date_modified=?, language=?, "
+    "phone=?, email=?, hours=?, pinned=?, fingerprint=?, changed_revision_id=? WHERE id=?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChange:
+    """One item of a diff; `fields` names what changed (empty for added and removed items)."""
+
+    id: str
+    title: str
+    kind: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    source: str
+    sequence: int
+    applied: bool
+    added: tuple[ItemChange, ...] = ()
+    changed: tuple[ItemChange, ...] = ()
+    removed: tuple[ItemChange, ...] = ()
+    previous_sequence: int | None = None
+    signature: str = "unsigned"
+    message: str = ""
+    dry_run: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def summary(self) -> str:
+        counts = (
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+        )
+        if self.dry_run:
+            return f"{self.source} sequence {self.sequence} would apply: {counts} (dry run)"
+        if not self.applied:
+            return f"{self.source} sequence {self.sequence}: {self.message or 'nothing to do'}"
+        return f"{self.source} now at sequence {self.sequence}: {counts}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "sequence": self.sequence,
+            "applied": self.applied,
+            "dry_run": self.dry_run,
+            "previous_sequence": self.previous_sequence,
+            "signature": self.signature,
+            "message": self.message,
+            "added": [c.id for c in self.added],
+            "changed": [c.id for c in self.changed],
+            "removed": [c.id for c in self.removed],
+            **self.extra,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where feed bytes came from and how their signature was judged."""
+
+    origin: str
+    signature: bytes | None = None
+    signature_state: str = "unsigned"
+    signed_by: str | None = None
+
+
+def import_feed(
+    store: Store,
+    feed: Feed,
+    raw: bytes,
+    provenance: Provenance,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    expected_source: str | None = None,
+    now: str | None = None,
+) -> ImportResult:
+    """Make `feed` (parsed from exactly `raw`) the current revision of its source.
+
+    Refuses, with `RollbackRefusedError`, a sequence lower than any accepted before (unless
+    `force`) and a known sequence with different bytes. Identical bytes are a quiet no-op.
+    `expected_source` guards against one source's feed being served for another.
+    """
+    source_id = feed.source.id
+    if expected_source is not None and source_id != expected_source:
+        raise UntrustedFeedError(
+            f'the feed belongs to source "{source_id}", not "{expected_source}"; '
+            "it was not imported (a server may be serving the wrong feed)"
+        )
+    sha256 = hashlib.sha256(raw).hexdigest()
+    with store.write() as session:
+        connection = session.connection()
+        state = _source_state(connection, source_id)
+        known = connection.exec_driver_sql(
+            "SELECT id, sha256 FROM revisions WHERE source_id = ? AND sequence = ?",
+            (source_id, feed.sequence),
+        ).first()
+        if known is not None:
+            if known[1] != sha256:
+                raise RollbackRefusedError(
+                    f"sequence {feed.sequence} of {source_id} was already imported with "
+                    "different content; the publisher must give every change a higher sequence"
+                )
+            if known[0] == state.current_revision_id or not force:
+                note = (
+                    "already up to date"
+                    if known[0] == state.current_revision_id
+                    else "this revision is already in the history; use rollback to return to it"
+                )
+                return ImportResult(
+                    source_id,
+                    feed.sequence,
+                    applied=False,
+                    previous_sequence=state.current_sequence,
+                    signature=provenance.signature_state,
+                    message=note,
+                    dry_run=dry_run,
+                )
+            return _apply(
+                session,
+                feed,
+                known[0],
+                state,
+                dry_run=dry_run,
+                new_revision=False,
+                signature_state=provenance.signature_state,
+            )
+        if (
+            state.highest_sequence is not None
+            and feed.sequence < state.highest_sequence
+            and (not force)
+        ):
+            raise RollbackRefusedError(
+                f"the feed has sequence {feed.sequence}, older than sequence "
+                f"{state.highest_sequence} already accepted from {source_id}; "
+                "it was refused as a possible rollback (an admin can force it)"
+            )
+        revision_id = None
+        if not dry_run:
+            revision_id = _insert_revision(
+                connection, feed, raw, sha256, provenance, now or utc_now()
+            )
+        return _apply(
+            session,
+            feed,
+            revision_id,
+            state,
+            dry_run=dry_run,
+            new_revision=True,
+            signature_state=provenance.signature_state,
+        )
+
+
+def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = False) -> ImportResult:
+    """Make an earlier (or, to undo a rollback, later) revision current again."""
+    with store.write() as session:
+        connection = session.connection()
+        state = _source_state(connection, source_id)
+        if state.name is None:
+            raise StorageError(f'there is no source "{source_id}" in the store')
+        row = connection.exec_driver_sql(
+            "SELECT r.id, b.raw, r.signature_state FROM revisions r "
+            "LEFT JOIN revision_blobs b ON b.revision_id = r.id "
+            "WHERE r.source_id = ? AND r.sequence = ?",
+            (source_id, sequence),
+        ).first()
+        if row is None:
+            raise StorageError(
+                f"{source_id} has no revision with sequence {sequence}; "
+                "see `msguide history` for the ones it has"
+            )
+        if row[1] is None:
+            raise StorageError(
+                f"the bytes of {source_id} sequence {sequence} are no longer kept "
+                f"(only the newest {KEEP_REVISION_BYTES} are), so it cannot be restored"
+            )
+        if row[0] == state.current_revision_id:
+            return ImportResult(
+                source_id,
+                sequence,
+                applied=False,
+                previous_sequence=state.current_sequence,
+                message="this revision is already current",
+                dry_run=dry_run,
+            )
+        feed = parse(bytes(row[1]), STORED_FEED_LIMITS)
+        return _apply(
+            session,
+            feed,
+            row[0],
+            state,
+            dry_run=dry_run,
+            new_revision=False,
+            signature_state=row[2],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceState:
+    name: str | None
+    current_revision_id: int | None
+    current_sequence: int | None
+    highest_sequence: int | None
+
+
+def _source_state(connection: Connection, source_id: str) -> _SourceState:
+    row = connection.exec_driver_sql(
+        "SELECT s.name, s.current_revision_id, r.sequence FROM sources s "
+        "LEFT JOIN revisions r ON r.id = s.current_revision_id WHERE s.id = ?",
+        (source_id,),
+    ).first()
+    highest = connection.exec_driver_sql(
+        "SELECT MAX(sequence) FROM revisions WHERE source_id = ?", (source_id,)
+    ).scalar()
+    if row is None:
+        return _SourceState(None, None, None, highest)
+    return _SourceState(row[0], row[1], row[2], highest)
+
+
+def _insert_revision(
+    connection: Connection,
+    feed: Feed,
+    raw: bytes,
+    sha256: str,
+    provenance: Provenance,
+    imported_at: str,
+) -> int:
+    connection.exec_driver_sql(
+        "INSERT INTO sources (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = "
+        "excluded.name",
+        (feed.source.id, feed.source.name),
+    )
+    cursor = connection.exec_driver_sql(
+        "INSERT INTO revisions (source_id, sequence, sha256, size, published, expires, origin, "
+        "imported_at, signature_state, signed_by, added, changed, removed, item_count, title, "
+        "description, home_page_url, feed_url, language, about, format) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,0,0,0,?,?,?,?,?,?,?,?)",
+        (
+            feed.source.id,
+            feed.sequence,
+            sha256,
+            len(raw),
+            feed.published,
+            feed.expires,
+            provenance.origin,
+            imported_at,
+            provenance.signature_state,
+            provenance.signed_by,
+            len(feed.items),
+            feed.title,
+            feed.description,
+            feed.home_page_url,
+            feed.feed_url,
+            feed.language,
+            feed.about,
+            feed.format,
+        ),
+    )
+    revision_id = cursor.lastrowid
+    assert revision_id is not None
+    connection.exec_driver_sql(
+        "INSERT INTO revision_blobs (revision_id, raw, signature) VALUES (?, ?, ?)",
+        (revision_id, raw, provenance.signature),
+    )
+    # Keep the bytes of the newest revisions only; the history rows stay.
+    connection.exec_driver_sql(
+        "DELETE FROM revision_blobs WHERE revision_id IN (SELECT id FROM revisions "
+        "WHERE source_id = ? ORDER BY sequence DESC LIMIT -1 OFFSET ?) "
+        "AND revision_id NOT IN (SELECT current_revision_id FROM sources "
+        "WHERE current_revision_id IS NOT NULL)",
+        (feed.source.id, KEEP_REVISION_BYTES),
+    )
+    return int(revision_id)
+
+
+def _changed_fields(old: Item, new: Item) -> tuple[str, ...]:
+    return tuple(name for name in _ITEM_FIELDS if getattr(old, name) != getattr(new, name))
+
+
+def _apply(
+    session: Session,
+    feed: Feed,
+    revision_id: int | None,
+    state: _SourceState,
+    *,
+    dry_run: bool,
+    new_revision: bool,
+    signature_state: str,
+) -> ImportResult:
+    connection = session.connection()
+    source_id = feed.source.id
+    existing: dict[str, tuple[int, str, str, str]] = {
+        row[0]: (row[1], row[2], row[3], row[4])
+        for row in connection.exec_driver_sql(
+            "SELECT item_id, id, fingerprint, title, kind FROM items WHERE source_id = ?",
+            (source_id,),
+        )
+    }
+    fingerprints = [item_fingerprint(item) for item in feed.items]
+    added: list[tuple[int, Item]] = []
+    changed: list[tuple[int, Item]] = []
+    unchanged_moved: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    for position, (item, fingerprint) in enumerate(zip(feed.items, fingerprints, strict=True)):
+        seen.add(item.id)
+        old = existing.get(item.id)
+        if old is None:
+            added.append((position, item))
+        elif old[1] != fingerprint:
+            changed.append((position, item))
+        else:
+            unchanged_moved.append((position, old[0]))
+    removed_ids = [item_id for item_id in existing if item_id not in seen]
+
+    old_items = load_items(connection, [existing[i.id][0] for _, i in changed])
+    result = ImportResult(
+        source=source_id,
+        sequence=feed.sequence,
+        applied=not dry_run,
+        added=tuple(ItemChange(i.id, i.title, i.kind) for _, i in added),
+        changed=tuple(
+            ItemChange(i.id, i.title, i.kind, _changed_fields(old_items[existing[i.id][0]], i))
+            for _, i in changed
+        ),
+        removed=tuple(ItemChange(i, existing[i][2], existing[i][3]) for i in removed_ids),
+        previous_sequence=state.current_sequence,
+        signature=signature_state,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        return result
+    assert revision_id is not None
+
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS touched_rows (id INTEGER PRIMARY KEY)"
+    )
+    connection.exec_driver_sql("DELETE FROM touched_rows")
+    stale = [existing[i][0] for i in removed_ids] + [existing[i.id][0] for _, i in changed]
+    _fill(connection, "touched_rows", stale)
+    # External-content FTS: old rows must be removed with their old values, before they change.
+    connection.exec_driver_sql(
+        f"INSERT INTO items_fts(items_fts, rowid, {_FTS_COLUMNS}) "
+        f"SELECT 'delete', id, {_FTS_COLUMNS} FROM items WHERE id IN (SELECT id FROM touched_rows)"
+    )
+    removed_rowids = [existing[i][0] for i in removed_ids]
+    for chunk in chunks(removed_rowids):
+        connection.exec_driver_sql(
+            f"DELETE FROM items WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk)
+        )
+
+    changed_rowids = [existing[i.id][0] for _, i in changed]
+    if changed:
+        connection.exec_driver_sql(
+            _ITEM_UPDATE,
+            [
+                (
+                    position,
+                    *_content_values(item),
+                    fingerprints[position],
+                    revision_id,
+                    existing[item.id][0],
+                )
+                for position, item in changed
+            ],
+        )
+        for table in ("item_tags", "item_audiences", "item_categories", "attachments"):
+            for chunk in chunks(changed_rowids):
+                connection.exec_driver_sql(
+                    f"DELETE FROM {table} WHERE item_rowid IN ({','.join('?' * len(chunk))})",
+                    tuple(chunk),
+                )
+    if unchanged_moved:
+        connection.exec_driver_sql(
+            "UPDATE items SET position = ? WHERE id = ? AND position != ?",
+            [(position, rowid, position) for position, rowid in unchanged_moved],
+        )
+
+    next_rowid = (
+        int(connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM items").scalar_one()) + 1
+    )
+    added_rowids = list(range(next_rowid, next_rowid + len(added)))
+    if added:
+        connection.exec_driver_sql(
+            _ITEM_INSERT,
+            [
+                (
+                    rowid,
+                    source_id,
+                    item.id,
+                    position,
+                    *_content_values(item),
+                    fingerprints[position],
+                    revision_id,
+                    revision_id,
+                )
+                for rowid, (position, item) in zip(added_rowids, added, strict=True)
+            ],
+        )
+    written = list(zip(changed_rowids, (i for _, i in changed), strict=True)) + list(
+        zip(added_rowids, (i for _, i in added), strict=True)
+    )
+    _insert_children(connection, written)
+
+    connection.exec_driver_sql("DELETE FROM touched_rows")
+    _fill(connection, "touched_rows", [rowid for rowid, _ in written])
+    connection.exec_driver_sql(
+        f"INSERT INTO items_fts(rowid, {_FTS_COLUMNS}) "
+        f"SELECT id, {_FTS_COLUMNS} FROM items WHERE id IN (SELECT id FROM touched_rows)"
+    )
+    connection.exec_driver_sql("DROP TABLE touched_rows")
+
+    _replace_taxa(connection, feed)
+    connection.exec_driver_sql(
+        "INSERT INTO sources (id, name, current_revision_id) VALUES (?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+        "current_revision_id = excluded.current_revision_id",
+        (source_id, feed.source.name, revision_id),
+    )
+    if new_revision:
+        connection.exec_driver_sql(
+            "UPDATE revisions SET added = ?, changed = ?, removed = ? WHERE id = ?",
+            (len(added), len(changed), len(removed_ids), revision_id),
+        )
+    return result
+
+
+def _content_values(item: Item) -> tuple[Any, ...]:
+    return (
+        item.kind,
+        item.title,
+        item.url,
+        item.summary,
+        item.content_text,
+        "\n".join(item.tags),
+        item.publisher,
+        item.format,
+        item.date_published,
+        item.date_modified,
+        item.language,
+        item.phone,
+        item.email,
+        item.hours,
+        item.pinned,
+    )
+
+
+def _fill(connection: Connection, table: str, rowids: Sequence[int]) -> None:
+    if rowids:
+        connection.exec_driver_sql(
+            f"INSERT OR IGNORE INTO {table} (id) VALUES (?)", [(r,) for r in rowids]
+        )
+
+
+def _insert_children(connection: Connection, written: list[tuple[int, Item]]) -> None:
+    tags = [(rowid, n, tag) for rowid, item in written for n, tag in enumerate(item.tags)]
+    audiences = [(rowid, a, n) for rowid, item in written for n, a in enumerate(item.audiences)]
+    categories = [(rowid, c, n) for rowid, item in written for n, c in enumerate(item.categories)]
+    attachments = [
+        (rowid, n, a.url, a.mime_type, a.title, a.size_in_bytes, a.sha256)
+        for rowid, item in written
+        for n, a in enumerate(item.attachments)
+    ]
+    if tags:
+        connection.exec_driver_sql(
+            "INSERT INTO item_tags (item_rowid, position, tag) VALUES (?,?,?)", tags
+        )
+    if audiences:
+        connection.exec_driver_sql(
+            "INSERT INTO item_audiences (item_rowid, audience_id, position) VALUES (?,?,?)",
+            audiences,
+        )
+    if categories:
+        connection.exec_driver_sql(
+            "INSERT INTO item_categories (item_rowid, category_id, position) VALUES (?,?,?)",
+            categories,
+        )
+    if attachments:
+        connection.exec_driver_sql(
+            "INSERT INTO attachments (item_rowid, position, url, mime_type, title, "
+            "size_in_bytes, sha256) VALUES (?,?,?,?,?,?,?)",
+            attachments,
+        )
+
+
+def _replace_taxa(connection: Connection, feed: Feed) -> None:
+    for table, taxa in (("audiences", feed.audiences), ("categories", feed.categories)):
+        connection.exec_driver_sql(f"DELETE FROM {table} WHERE source_id = ?", (feed.source.id,))
+        if taxa:
+            connection.exec_driver_sql(
+                f"INSERT INTO {table} (source_id, id, label, description, position) "
+                "VALUES (?,?,?,?,?)",
+                [(feed.source.id, t.id, t.label, t.description, n) for n, t in enumerate(taxa)],
+            )

@@ -1,0 +1,235 @@
+"""The store's tables as typed SQLAlchemy models.
+
+Content tables (items and what hangs off them) are rewritten by every import; user state
+(favourites, read news, recently viewed) is keyed by (source_id, item_id) with no foreign key to
+content, so it survives imports, rollbacks and rebuilds.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    MetaData,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class SourceRow(Base):
+    """A publisher's feed, and what the last sync of it found."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    current_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, ondelete="SET NULL")
+    )
+    feed_url: Mapped[str | None]
+    etag: Mapped[str | None]
+    last_modified: Mapped[str | None]
+    last_checked_at: Mapped[str | None]
+    last_success_at: Mapped[str | None]
+    last_status: Mapped[str | None]
+    last_message: Mapped[str | None]
+
+
+class RevisionRow(Base):
+    """One accepted publication of a source; its exact bytes live in `revision_blobs`."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("source_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    sequence: Mapped[int]
+    sha256: Mapped[str]
+    size: Mapped[int]
+    published: Mapped[str]
+    expires: Mapped[str | None]
+    origin: Mapped[str]
+    imported_at: Mapped[str]
+    signature_state: Mapped[str]
+    signed_by: Mapped[str | None]
+    added: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)
+    removed: Mapped[int] = mapped_column(default=0)
+    item_count: Mapped[int] = mapped_column(default=0)
+    # Feed-level fields, so the current content can be exported as a complete feed.
+    title: Mapped[str]
+    description: Mapped[str] = mapped_column(default="")
+    home_page_url: Mapped[str | None]
+    feed_url: Mapped[str | None]
+    language: Mapped[str | None]
+    about: Mapped[str | None]
+    format: Mapped[int] = mapped_column(default=1)
+
+
+class RevisionBlob(Base):
+    __tablename__ = "revision_blobs"
+
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class AudienceRow(Base):
+    __tablename__ = "audiences"
+
+    source_id: Mapped[str] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(primary_key=True)
+    label: Mapped[str]
+    description: Mapped[str] = mapped_column(default="")
+    position: Mapped[int]
+
+
+class CategoryRow(Base):
+    __tablename__ = "categories"
+
+    source_id: Mapped[str] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(primary_key=True)
+    label: Mapped[str]
+    description: Mapped[str] = mapped_column(default="")
+    position: Mapped[int]
+
+
+class ItemRow(Base):
+    """One resource, news story or contact of a source's current revision."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        UniqueConstraint("source_id", "item_id"),
+        Index("ix_items_kind_position", "kind", "position"),
+    )
+
+    # INTEGER PRIMARY KEY: the rowid the full-text index points at.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    item_id: Mapped[str]
+    position: Mapped[int]
+    kind: Mapped[str]
+    title: Mapped[str]
+    url: Mapped[str | None]
+    summary: Mapped[str] = mapped_column(default="")
+    content_text: Mapped[str] = mapped_column(default="")
+    tags_text: Mapped[str] = mapped_column(default="")
+    publisher: Mapped[str] = mapped_column(default="")
+    format: Mapped[str | None]
+    date_published: Mapped[str | None]
+    date_modified: Mapped[str | None]
+    language: Mapped[str | None]
+    phone: Mapped[str] = mapped_column(default="")
+    email: Mapped[str] = mapped_column(default="")
+    hours: Mapped[str] = mapped_column(default="")
+    pinned: Mapped[bool] = mapped_column(default=False)
+    fingerprint: Mapped[str]
+    added_revision_id: Mapped[int | None]
+    changed_revision_id: Mapped[int | None]
+
+
+class ItemAudience(Base):
+    __tablename__ = "item_audiences"
+    __table_args__ = (Index("ix_item_audiences_audience", "audience_id", "item_rowid"),)
+
+    item_rowid: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    audience_id: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int]
+
+
+class ItemCategory(Base):
+    __tablename__ = "item_categories"
+    __table_args__ = (Index("ix_item_categories_category", "category_id", "item_rowid"),)
+
+    item_rowid: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    category_id: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int]
+
+
+class ItemTag(Base):
+    __tablename__ = "item_tags"
+
+    item_rowid: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    tag: Mapped[str]
+
+
+class AttachmentRow(Base):
+    __tablename__ = "attachments"
+
+    item_rowid: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str]
+    mime_type: Mapped[str]
+    title: Mapped[str] = mapped_column(default="")
+    size_in_bytes: Mapped[int | None]
+    sha256: Mapped[str | None]
+
+
+class Favourite(Base):
+    __tablename__ = "favourites"
+
+    source_id: Mapped[str] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(primary_key=True)
+    created_at: Mapped[str]
+
+
+class ReadMark(Base):
+    __tablename__ = "read_marks"
+
+    source_id: Mapped[str] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(primary_key=True)
+    read_at: Mapped[str]
+
+
+class RecentView(Base):
+    __tablename__ = "recent_views"
+    __table_args__ = (Index("ix_recent_views_viewed_at", "viewed_at"),)
+
+    source_id: Mapped[str] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(primary_key=True)
+    viewed_at: Mapped[str]
+
+
+__all__ = [
+    "AttachmentRow",
+    "AudienceRow",
+    "Base",
+    "CategoryRow",
+    "Favourite",
+    "ItemAudience",
+    "ItemCategory",
+    "ItemRow",
+    "ItemTag",
+    "ReadMark",
+    "RecentView",
+    "RevisionBlob",
+    "RevisionRow",
+    "SourceRow",
+]

@@ -1,0 +1,196 @@
+"""The command line contract of DESIGN.md §3: output, --json shapes and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from feedmaker import feed_bytes, feed_document, item, newer_document, to_bytes
+from msguide import __version__
+
+
+def write(folder: Path, name: str, data: bytes) -> str:
+    path = folder / name
+    path.write_bytes(data)
+    return str(path)
+
+
+@pytest.fixture
+def loaded(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A home whose store holds the seed plus the test feed at sequence 1."""
+    result = cli("import", write(tmp_path, "v1.json", feed_bytes()))
+    assert result.code == 0, result.err
+    return cli
+
+
+def test_fresh_install_search_nrm_adult_lists_adult_guidance_first(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("search", "nrm adult", "--json")
+    assert result.code == 0
+    hits = json.loads(result.out)
+    assert hits[0]["id"] == "nrm-guidance-adult"
+    assert hits[0]["url"].startswith("https://www.gov.uk/")
+    for key in ("id", "title", "url", "kind", "snippet", "source", "score", "offline"):
+        assert key in hits[0]
+    text = cli("search", "nrm adult")
+    assert text.code == 0
+    assert text.out.splitlines()[0].startswith("1. National referral mechanism guidance: adult")
+
+
+def test_search_filters_and_limit(cli) -> None:  # type: ignore[no-untyped-def]
+    contacts = json.loads(cli("search", "", "--kind", "contact", "--json", "--limit", "3").out)
+    assert len(contacts) == 3 and {h["kind"] for h in contacts} == {"contact"}
+    children = json.loads(
+        cli("search", "", "--audience", "children", "--json", "--limit", "100").out
+    )
+    assert children and all(h["kind"] in ("resource", "news", "contact") for h in children)
+    assert cli("search", "x", "--limit", "0").code == 2
+
+
+def test_no_results_says_what_to_do(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("search", "qqqqzzzz")
+    assert result.code == 0 and "No results" in result.out
+
+
+BAD_FEEDS = {
+    "malformed.json": (b'{"version": "https://jsonfeed.org/version/1.1",, }', "not valid JSON"),
+    "truncated.json": (feed_bytes()[:200], "truncated"),
+    "wrong-version.json": (
+        to_bytes(feed_document(version="https://jsonfeed.org/version/1")),
+        "version:",
+    ),
+    "duplicate-id.json": (
+        to_bytes(feed_document(items=[item("a", "A"), item("a", "B")])),
+        "items[1].id:",
+    ),
+    "unknown-audience.json": (
+        to_bytes(feed_document(items=[item("a", "A", audiences=["kids"])])),
+        "items[0]._msguide.audiences[0]:",
+    ),
+    "hostile-url.json": (
+        to_bytes(feed_document(items=[item("a", "A", url="javascript:alert(1)")])),
+        'items[0].url: "javascript:alert(1)" is not an allowed link',
+    ),
+    "nan.json": (b'{"version": NaN}', "NaN"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FEEDS))
+def test_bad_feed_exits_3_with_located_message_and_keeps_content(
+    loaded,
+    tmp_path: Path,
+    name: str,  # type: ignore[no-untyped-def]
+) -> None:
+    before = loaded("search", "", "--json", "--limit", "500").out
+    data, words = BAD_FEEDS[name]
+    result = loaded("import", write(tmp_path, name, data))
+    assert result.code == 3
+    assert words in result.err
+    assert result.err.count("\n") == 1  # one sentence
+    assert loaded("search", "", "--json", "--limit", "500").out == before
+    as_json = loaded("import", write(tmp_path, name, data), "--json")
+    error = json.loads(as_json.out)["error"]
+    assert as_json.code == 3 and error["exit_code"] == 3 and error["message"]
+
+
+def test_oversized_feed_exits_3(loaded, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    result = loaded("import", str(big))
+    assert result.code == 3 and "the most allowed is 20 MB" in result.err
+
+
+def test_newer_import_prints_counts_and_rollback_restores(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    loaded("feed", "validate", write(tmp_path, "v2.json", to_bytes(newer_document())))
+    assert loaded("import", str(tmp_path / "v1.json")).out.startswith(
+        "test-source sequence 1: already up to date"
+    )
+    result = loaded("import", str(tmp_path / "v2.json"))
+    assert result.code == 0
+    assert "1 added, 1 changed, 1 removed" in result.out
+    assert "~ National referral mechanism guidance: adult (summary)" in result.out
+    as_json = json.loads(loaded("import", str(tmp_path / "v2.json"), "--json").out)
+    assert as_json["applied"] is False and as_json["sequence"] == 2
+
+    history = json.loads(loaded("history", "--json").out)
+    mine = [h for h in history if h["source"] == "test-source"]
+    assert [(h["sequence"], h["current"]) for h in mine] == [(2, True), (1, False)]
+    for key in ("source", "sequence", "sha256", "imported_at", "origin", "signed", "current"):
+        assert key in mine[0]
+
+    back = json.loads(loaded("rollback", "test-source", "1", "--json").out)
+    assert back["applied"] and back["added"] == ["ceraf"] and back["removed"] == ["duty-to-notify"]
+    refused = loaded("import", str(tmp_path / "v1.json"), "--json")
+    assert json.loads(refused.out)["applied"] is False
+
+
+def test_lower_sequence_is_refused_with_exit_3(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    loaded("import", write(tmp_path, "v2.json", to_bytes(newer_document())))
+    result = loaded("import", write(tmp_path, "v0.json", feed_bytes(sequence=0)))
+    assert result.code == 3 and "possible rollback" in result.err
+    forced = loaded("import", str(tmp_path / "v0.json"), "--force")
+    assert forced.code == 0
+
+
+def test_export_round_trips(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "export.json"
+    assert loaded("export", "--source", "test-source", "-o", str(out)).code == 0
+    validated = loaded("feed", "validate", str(out), "--json")
+    assert json.loads(validated.out)["items"] == 4
+    assert loaded("export").code == 2  # two sources: must choose
+
+
+def test_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("search").code == 2
+    assert cli("rollback", "x", "not-a-number").code == 2
+    assert cli("frobnicate").code == 2
+    assert cli("import", "/no/such/file.json").code == 2
+
+
+def test_doctor_json_shape(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("search", "x")  # first start installs the seed
+    result = cli("doctor", "--json")
+    report = json.loads(result.out)
+    assert result.code == 0
+    assert report["version"] == __version__
+    assert set(report["paths"]) >= {"home", "store", "config", "cache", "log", "policy"}
+    assert report["store"]["ok"] is True and report["store"]["items"] > 40
+
+
+def test_sign_verify_and_keygen_commands(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    secret, public = tmp_path / "k.key", tmp_path / "k.pub"
+    made = cli("feed", "keygen", "-s", str(secret), "-p", str(public), "--no-password")
+    assert made.code == 0 and 'keys = ["RW' in made.out
+    feed = write(tmp_path, "f.json", feed_bytes())
+    assert cli("feed", "sign", feed, "-s", str(secret), "--no-password").code == 0
+    assert Path(feed + ".minisig").exists()
+    ok = cli("feed", "verify", feed, "-k", str(public))
+    assert ok.code == 0 and "signed by key" in ok.out
+    Path(feed).write_bytes(feed_bytes(sequence=5))
+    assert cli("feed", "verify", feed, "-k", str(public)).code == 3
+
+
+def test_real_entry_point_version_and_exit_codes(home: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "MSGUIDE_HOME": str(home)}
+    version = subprocess.run(
+        [sys.executable, "-m", "msguide", "--version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert version.returncode == 0 and version.stdout.strip() == f"msguide {__version__}"
+    bad = write(tmp_path, "bad.json", b"{")
+    done = subprocess.run(
+        [sys.executable, "-m", "msguide", "import", bad],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 3 and "truncated" in done.stderr

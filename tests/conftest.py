@@ -1,0 +1,57 @@
+"""Shared fixtures: an isolated MSGUIDE_HOME, stores on real SQLite files, the CLI in-process."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Before any QApplication exists (pytest-qt creates it lazily).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("MSGUIDE_FAKE_NOW", None)
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from msguide.store.db import Store
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh MSGUIDE_HOME with no IT policy (the machine's own is never read)."""
+    folder = tmp_path / "home"
+    monkeypatch.setenv("MSGUIDE_HOME", str(folder))
+    monkeypatch.setenv("MSGUIDE_POLICY", str(tmp_path / "no-policy.toml"))
+    return folder
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "store.sqlite")
+    yield opened
+    opened.close()
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(home: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run `msguide ARGS…` in this process against the isolated home."""
+    from msguide.cli import main
+
+    def run(*args: str) -> CliResult:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run

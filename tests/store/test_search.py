@@ -1,0 +1,230 @@
+"""Search: prefix matching as you type, ranking, filters, snippets, and any text a person types."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feedmaker import feed_document, item, to_bytes
+from msguide.feed import parse
+from msguide.store.db import Store
+from msguide.store.importer import Provenance, import_feed
+from msguide.store.query import fts_query
+from msguide.store.search import MARK_END, MARK_START, Filters, find, hits, search
+from msguide.store.userstate import record_view, set_favourite
+
+ITEMS = [
+    item(
+        "nrm-adult",
+        "National referral mechanism guidance: adult",
+        summary="How first responders refer adults into the NRM.",
+        tags=["NRM"],
+        publisher="Home Office",
+    ),
+    item(
+        "nrm-child",
+        "NRM guidance for child first responders",
+        audiences=["children"],
+        summary="Referring children: no consent is needed.",
+        publisher="Home Office",
+    ),
+    item(
+        "ceraf",
+        "Child exploitation risk assessment framework (CERAF)",
+        audiences=["children"],
+        categories=["toolkits"],
+        publisher="HIPS",
+        summary="A child-exploitation toolkit for multi-agency professionals.",
+    ),
+    item(
+        "agency-guide",
+        "Council guide for agencies",
+        summary="Tackling modern slavery.",
+        content_text="Local agencies share information about exploitation cases.",
+    ),
+    item(
+        "stats",
+        "NRM statistics 2024 published",
+        kind="news",
+        date_published="2025-03-06T00:00:00Z",
+        summary="19,125 potential victims referred.",
+    ),
+    item("old-news", "Older announcement", kind="news", date_published="2024-01-01T00:00:00Z"),
+    item(
+        "helpline",
+        "Modern Slavery & Exploitation Helpline",
+        kind="contact",
+        phone="08000 121 700",
+        categories=[],
+        summary="Call 24 hours a day.",
+    ),
+    item("café", "Café workers’ rights", summary="Rights at work for café staff."),
+]
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    raw = to_bytes(feed_document(items=ITEMS))
+    import_feed(store, parse(raw), raw, Provenance(origin="test"))
+    return store
+
+
+def ids(store: Store, text: str, **filters: object) -> list[str]:
+    with store.read() as connection:
+        return [h.id for h in search(connection, text, Filters(**filters), limit=100)]  # type: ignore[arg-type]
+
+
+QUERIES = [
+    ("nrm adult", ["nrm-adult"]),
+    ("nrm adults", ["nrm-adult"]),  # plural finds singular
+    ("refer", ["nrm-adult", "stats", "nrm-child"]),  # prefix: refer, referral, referred
+    ("exploita", ["ceraf", "helpline", "agency-guide"]),  # while typing
+    ('"child exploitation"', ["ceraf"]),
+    ("child-exploitation", ["ceraf"]),
+    ("agencies", ["agency-guide", "ceraf"]),  # agencies → agency, prefix agencies → agencies
+    ("cafe", ["café"]),
+    ("CAFÉ", ["café"]),
+    ("nrm -child", ["nrm-adult", "stats"]),
+    ("nrm NOT child", ["nrm-adult", "stats"]),
+    ("ceraf OR helpline", ["ceraf", "helpline"]),
+    ("zzzz", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), QUERIES)
+def test_queries_find_what_a_person_means(filled: Store, text: str, expected: list[str]) -> None:
+    found = ids(filled, text)
+    assert sorted(found) == sorted(expected)
+
+
+def test_title_matches_rank_above_body_matches(filled: Store) -> None:
+    found = ids(filled, "exploitation")
+    assert found[0] in ("ceraf", "helpline")
+    assert found[-1] == "agency-guide"  # only in the body
+
+
+def test_nrm_adult_ranks_adult_guidance_first(filled: Store) -> None:
+    assert ids(filled, "nrm adult")[0] == "nrm-adult"
+
+
+WEIRD_INPUT = [
+    '"',
+    '""',
+    '"unbalanced',
+    'a"b',
+    "*",
+    "**",
+    "-",
+    "--",
+    "AND",
+    "OR",
+    "NOT",
+    "AND OR NOT",
+    "nrm AND",
+    "OR nrm",
+    "(",
+    ")",
+    "((nrm",
+    "nrm)",
+    "NEAR(a b)",
+    "title:nrm",
+    "^nrm",
+    "nrm*",
+    "😀",
+    "😀 nrm",
+    "\x00",
+    "'; DROP TABLE items; --",
+    "a" * 5000,
+    "   ",
+    "",
+    "\u202e",
+    "ß",
+    "İ",
+    "日本語",
+    "s.49",
+    "+",
+    "&",
+    "|",
+]
+
+
+@pytest.mark.parametrize("text", WEIRD_INPUT)
+def test_any_typed_text_is_safe(filled: Store, text: str) -> None:
+    found = ids(filled, text)
+    assert isinstance(found, list)
+    if fts_query(text) is None:
+        assert len(found) == len(ITEMS)  # nothing searchable: everything, in list order
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_property_search_never_raises(text: str) -> None:
+    # A module-level store: hypothesis does not mix with function-scoped fixtures.
+    with _shared_store().read() as connection:
+        found = search(connection, text, limit=5)
+    assert len(found) <= 5
+
+
+_STORE: list[Store] = []
+
+
+def _shared_store() -> Store:
+    if not _STORE:
+        import tempfile
+        from pathlib import Path
+
+        folder = Path(tempfile.mkdtemp(prefix="msguide-search-"))
+        store = Store.open(folder / "store.sqlite")
+        raw = to_bytes(feed_document(items=ITEMS))
+        import_feed(store, parse(raw), raw, Provenance(origin="test"))
+        _STORE.append(store)
+    return _STORE[0]
+
+
+def test_filters_combine_with_text(filled: Store) -> None:
+    assert ids(filled, "nrm", audience="children") == ["nrm-child"]
+    assert sorted(ids(filled, "", audience="children")) == ["ceraf", "nrm-child"]
+    assert ids(filled, "", category="toolkits") == ["ceraf"]
+    assert ids(filled, "", kind="contact") == ["helpline"]
+    assert ids(filled, "nrm", kind="news") == ["stats"]
+    assert ids(filled, "", source="nope") == []
+
+
+def test_news_without_text_is_newest_first(filled: Store) -> None:
+    assert ids(filled, "", kind="news") == ["stats", "old-news"]
+
+
+def test_favourites_and_recent_filters(filled: Store) -> None:
+    set_favourite(filled, "test-source", "ceraf", True)
+    assert ids(filled, "", favourites=True) == ["ceraf"]
+    record_view(filled, "test-source", "stats")
+    record_view(filled, "test-source", "helpline")
+    assert ids(filled, "", recent=True) == ["helpline", "stats"]
+
+
+def test_snippets_mark_the_matched_words(filled: Store) -> None:
+    with filled.read() as connection:
+        [hit] = search(connection, "consent", limit=5)
+    assert f"{MARK_START}consent{MARK_END}" in hit.snippet
+    assert hit.plain_snippet() == "Referring children: no consent is needed."
+    start, end = hit.to_json()["highlights"][0]
+    assert hit.plain_snippet()[start:end] == "consent"
+
+
+def test_find_then_hits_keeps_order_and_scores(filled: Store) -> None:
+    with filled.read() as connection:
+        ranked = find(connection, "nrm")
+        rows = hits(connection, [r for r, _ in ranked], "nrm", dict(ranked))
+    assert [h.rowid for h in rows] == [r for r, _ in ranked]
+    assert all(h.score > 0 for h in rows)
+    assert rows == sorted(rows, key=lambda h: -h.score)
+
+
+def test_hit_json_shape(filled: Store) -> None:
+    with filled.read() as connection:
+        [hit] = search(connection, "helpline", limit=1)
+    data = hit.to_json()
+    for key in ("id", "source", "kind", "title", "url", "publisher", "snippet", "score", "offline"):
+        assert key in data
+    assert data["kind"] == "contact" and data["phone"] == "08000 121 700"
