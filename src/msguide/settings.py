@@ -60,9 +60,10 @@ def _coerce(setting: Setting, value: Any) -> Any:
         raise ValueError(f"{setting.name} should be {setting.kind.__name__}")
     if setting.choices and value not in setting.choices:
         raise ValueError(f"{setting.name} should be one of {', '.join(setting.choices)}")
-    if setting.minimum is not None and value < setting.minimum:
+    numeric: Any = value
+    if setting.minimum is not None and numeric < setting.minimum:
         raise ValueError(f"{setting.name} should be at least {setting.minimum}")
-    if setting.maximum is not None and value > setting.maximum:
+    if setting.maximum is not None and numeric > setting.maximum:
         raise ValueError(f"{setting.name} should be at most {setting.maximum}")
     return value
 

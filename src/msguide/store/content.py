@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING, Any, cast
 
 from msguide.feed.model import Attachment, Item, ItemFormat, ItemKind, Taxon
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 ITEM_COLUMNS = (
     "id, item_id, kind, title, url, summary, content_text, date_published, date_modified, "

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING, Any, Literal
 
 from msguide.store.content import chunks
 from msguide.store.query import fts_query
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 # Markers around highlighted words in snippets. Feed text can never contain them: control
 # characters are made visible when a feed is parsed (msguide.feed.text).

@@ -1,0 +1,230 @@
+"""The app's window onto the store: every query and write runs on a worker, results come back.
+
+`ContentService` owns the `Store` once `open()` has finished (`ready` is emitted). Reads run on
+a shared pool; writes run one at a time on their own lane so they never race; searches have a
+lane of their own where a newer search replaces a queued one. After anything changes content
+or user state, `contentChanged` / `userStateChanged` is emitted and views refresh themselves.
+SQLAlchemy is imported only on worker threads, so the first paint does not wait for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from msguide.store.search import Filters, Hit, Order
+from msguide.ui.tasks import Lane, TaskRunner
+
+if TYPE_CHECKING:
+    from msguide.paths import Locations
+    from msguide.services import OpenedStore
+    from msguide.store.browse import ItemDetail, SidebarData
+    from msguide.store.db import Store
+    from msguide.store.history import SourceStatus
+
+T = TypeVar("T")
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Ranked rowids for a query, and display rows for the first page."""
+
+    text: str
+    filters: Filters
+    rowids: tuple[int, ...]
+    scores: dict[int, float]
+    first_page: tuple[Hit, ...]
+
+
+class ContentService(QObject):
+    ready = Signal(object)  # OpenedStore: notices to show once
+    openFailed = Signal(str)
+    contentChanged = Signal()
+    userStateChanged = Signal()
+    failed = Signal(str)  # a background operation failed: one sentence for the person
+
+    def __init__(self, where: Locations | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.where = where
+        self.store: Store | None = None
+        self.read_only = False
+        self.reads = TaskRunner(QThreadPool(self), self)
+        write_pool = QThreadPool(self)
+        write_pool.setMaxThreadCount(1)
+        self.writes = TaskRunner(write_pool, self)
+        search_pool = QThreadPool(self)
+        search_pool.setMaxThreadCount(1)
+        self.search_lane: Lane[SearchResult] = Lane(TaskRunner(search_pool, self))
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def open(self) -> None:
+        def work() -> OpenedStore:
+            from msguide.services import open_user_store
+
+            return open_user_store(self.where)
+
+        self.writes.submit(work, self._opened, lambda e: self.openFailed.emit(_sentence(e)))
+
+    def _opened(self, opened: OpenedStore) -> None:
+        self.store = opened.store
+        self.read_only = opened.store.read_only
+        self.ready.emit(opened)
+
+    def close(self) -> None:
+        self.search_lane.runner.wait()
+        self.reads.wait()
+        self.writes.wait()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def _read(self, fn: Callable[[Any], T], on_done: Callable[[T], None]) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def work() -> T:
+            with store.read() as connection:
+                return fn(connection)
+
+        self.reads.submit(work, on_done, self._report)
+
+    def search(
+        self,
+        text: str,
+        filters: Filters,
+        on_done: Callable[[SearchResult], None],
+        order: Order = "relevance",
+    ) -> None:
+        """Find matches; only the newest search's result is ever delivered."""
+        store = self.store
+        if store is None:
+            return
+
+        def work() -> SearchResult:
+            from msguide.store.search import find, hits
+
+            with store.read() as connection:
+                found = find(connection, text, filters, order=order)
+                scores = dict(found)
+                rowids = tuple(r for r, _ in found)
+                page = hits(connection, rowids[:PAGE_SIZE], text, scores)
+            return SearchResult(text, filters, rowids, scores, tuple(page))
+
+        self.search_lane.submit(work, on_done, self._report)
+
+    def news(self, on_done: Callable[[SearchResult], None]) -> None:
+        """All news, newest first, for the news pane (not on the search lane)."""
+        store = self.store
+        if store is None:
+            return
+
+        def work() -> SearchResult:
+            from msguide.store.search import find, hits
+
+            filters = Filters(kind="news")
+            with store.read() as connection:
+                found = find(connection, "", filters, order="newest")
+                rowids = tuple(r for r, _ in found)
+                page = hits(connection, rowids[:PAGE_SIZE], "", {})
+            return SearchResult("", filters, rowids, {}, tuple(page))
+
+        self.reads.submit(work, on_done, self._report)
+
+    def fetch_hits(
+        self,
+        rowids: Sequence[int],
+        text: str,
+        scores: dict[int, float],
+        on_done: Callable[[list[Hit]], None],
+    ) -> None:
+        from_ids = list(rowids)
+
+        def fn(connection: Any) -> list[Hit]:
+            from msguide.store.search import hits
+
+            return hits(connection, from_ids, text, scores)
+
+        self._read(fn, on_done)
+
+    def sidebar(self, on_done: Callable[[SidebarData], None]) -> None:
+        def fn(connection: Any) -> SidebarData:
+            from msguide.store.browse import sidebar_data
+
+            return sidebar_data(connection)
+
+        self._read(fn, on_done)
+
+    def detail(self, rowid: int, on_done: Callable[[ItemDetail | None], None]) -> None:
+        def fn(connection: Any) -> ItemDetail | None:
+            from msguide.store.browse import item_detail
+
+            return item_detail(connection, rowid)
+
+        self._read(fn, on_done)
+
+    def statuses(self, on_done: Callable[[list[SourceStatus]], None]) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def work() -> list[SourceStatus]:
+            from msguide.store.history import source_statuses
+
+            return source_statuses(store)
+
+        self.reads.submit(work, on_done, self._report)
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def _write(self, fn: Callable[[Store], object], signal: Any) -> None:
+        store = self.store
+        if store is None or self.read_only:
+            return
+
+        def work() -> object:
+            return fn(store)
+
+        self.writes.submit(work, lambda _r: signal.emit(), self._report)
+
+    def set_favourite(self, source: str, item_id: str, favourite: bool) -> None:
+        from msguide.store.userstate import set_favourite
+
+        self._write(lambda s: set_favourite(s, source, item_id, favourite), self.userStateChanged)
+
+    def mark_read(self, keys: list[tuple[str, str]]) -> None:
+        from msguide.store.userstate import mark_read
+
+        self._write(lambda s: mark_read(s, keys), self.userStateChanged)
+
+    def mark_all_news_read(self) -> None:
+        from msguide.store.userstate import mark_all_news_read
+
+        self._write(mark_all_news_read, self.userStateChanged)
+
+    def record_view(self, source: str, item_id: str) -> None:
+        from msguide.store.userstate import record_view
+
+        self._write(lambda s: record_view(s, source, item_id), self.userStateChanged)
+
+    def _report(self, error: BaseException) -> None:
+        self.failed.emit(_sentence(error))
+
+
+def _sentence(error: BaseException) -> str:
+    from msguide.errors import MsguideError
+
+    if isinstance(error, MsguideError):
+        text = str(error)
+        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return (
+        f"Something went wrong inside msguide ({type(error).__name__}: {error}). "
+        "Your content is safe; please report this with Help ▸ Diagnostics."
+    )

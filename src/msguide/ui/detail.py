@@ -1,0 +1,214 @@
+"""The detail pane: one item's full text (always plain text), its link and its actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msguide.store.browse import ItemDetail
+from msguide.ui.text import format_label, human_date, join_dots, kind_label, short_url
+
+
+def plain_label(name: str, *, selectable: bool = True) -> QLabel:
+    """A label that never interprets feed text as rich text or opens links."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setOpenExternalLinks(False)
+    if selectable:
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+class DetailView(QScrollArea):
+    """Shows an `ItemDetail`. Emits `openRequested`, `copyRequested`, `favouriteToggled(bool)`,
+    `copyNumberRequested` when the person uses its buttons; it never opens links itself."""
+
+    openRequested = Signal()
+    copyRequested = Signal()
+    copyNumberRequested = Signal()
+    favouriteToggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailView")
+        self.setAccessibleName("Details")
+        self.setAccessibleDescription("The chosen item's full text, link and actions")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail: ItemDetail | None = None
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(8)
+        self.placeholder = plain_label("detailPlaceholder", selectable=False)
+        self.placeholder.setText("Choose an item from the list to see its details here.")
+        layout.addWidget(self.placeholder)
+
+        self.title = plain_label("detailTitle")
+        self.title.setAccessibleName("Title")
+        self.meta = plain_label("detailMeta")
+        self.meta.setAccessibleName("Publisher and dates")
+        self.audiences = plain_label("detailAudiences")
+        self.audiences.setAccessibleName("For")
+        self.categories = plain_label("detailCategories")
+        self.categories.setAccessibleName("Topics")
+        self.contact = plain_label("detailContact")
+        self.contact.setAccessibleName("How to contact")
+        self.link = plain_label("detailLink")
+        self.link.setAccessibleName("Link address")
+        self.summary = plain_label("detailSummary")
+        self.summary.setAccessibleName("Summary")
+        self.content = plain_label("detailContent")
+        self.content.setAccessibleName("Full text")
+
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton("&Open")
+        self.open_button.setObjectName("openButton")
+        self.open_button.setToolTip("Open the link in your browser (Enter)")
+        self.open_button.setAccessibleDescription("Opens the link in the system browser")
+        self.copy_button = QPushButton("Copy &link")
+        self.copy_button.setObjectName("copyLinkButton")
+        self.copy_button.setToolTip("Copy the link (Ctrl+Shift+C)")
+        self.number_button = QPushButton("Copy &number")
+        self.number_button.setObjectName("copyNumberButton")
+        self.number_button.setToolTip("Copy the phone number")
+        self.favourite_button = QPushButton("&Favourite")
+        self.favourite_button.setObjectName("favouriteButton")
+        self.favourite_button.setCheckable(True)
+        self.favourite_button.setToolTip("Add to or remove from Favourites (Ctrl+D)")
+        for button in (
+            self.open_button,
+            self.copy_button,
+            self.number_button,
+            self.favourite_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        self.fields = [
+            self.title,
+            self.meta,
+            self.audiences,
+            self.categories,
+            self.contact,
+            self.link,
+        ]
+        for widget in self.fields:
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.content)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+        self.open_button.clicked.connect(self.openRequested)
+        self.copy_button.clicked.connect(self.copyRequested)
+        self.number_button.clicked.connect(self.copyNumberRequested)
+        self.favourite_button.toggled.connect(self._favourite_clicked)
+        self.apply_fonts()
+        self.show_detail(None)
+
+    def apply_fonts(self) -> None:
+        """Re-derive the title's size from the application font (zoom changes it)."""
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+
+    def _favourite_clicked(self, checked: bool) -> None:
+        self._update_favourite_text(checked)
+        if self.detail is not None and checked != self.detail.favourite:
+            self.favouriteToggled.emit(checked)
+
+    def _update_favourite_text(self, checked: bool) -> None:
+        self.favourite_button.setText("★ In &Favourites" if checked else "☆ Add to &Favourites")
+        self.favourite_button.setAccessibleName(
+            "Remove from favourites" if checked else "Add to favourites"
+        )
+
+    def set_favourite(self, favourite: bool) -> None:
+        if self.detail is not None:
+            from dataclasses import replace
+
+            self.detail = replace(self.detail, favourite=favourite)
+        self.favourite_button.blockSignals(True)
+        self.favourite_button.setChecked(favourite)
+        self.favourite_button.blockSignals(False)
+        self._update_favourite_text(favourite)
+
+    def show_detail(self, detail: ItemDetail | None) -> None:
+        self.detail = detail
+        showing = detail is not None
+        self.placeholder.setVisible(not showing)
+        for widget in (
+            *self.fields,
+            self.summary,
+            self.content,
+            self.open_button,
+            self.copy_button,
+            self.number_button,
+            self.favourite_button,
+        ):
+            widget.setVisible(showing)
+        if detail is None:
+            return
+        item = detail.item
+        self.title.setText(item.title)
+        dates = []
+        if item.date_published:
+            dates.append(f"published {human_date(item.date_published)}")
+        if item.date_modified and item.date_modified != item.date_published:
+            dates.append(f"updated {human_date(item.date_modified)}")
+        badges = join_dots(
+            "New since the last update" if detail.is_new else "",
+            "Updated in the last update" if detail.is_updated else "",
+        )
+        self.meta.setText(
+            join_dots(
+                kind_label(item.kind),
+                item.publisher,
+                format_label(item.format),
+                ", ".join(dates),
+                f"from {detail.source_name}",
+                badges,
+            )
+        )
+        self.audiences.setText("For: " + ", ".join(detail.audience_labels))
+        self.audiences.setVisible(bool(detail.audience_labels))
+        self.categories.setText("Topics: " + ", ".join(detail.category_labels))
+        self.categories.setVisible(bool(detail.category_labels))
+        contact_lines = [
+            f"Phone: {item.phone}" if item.phone else "",
+            f"E-mail: {item.email}" if item.email else "",
+            f"Hours: {item.hours}" if item.hours else "",
+        ]
+        contact = "\n".join(line for line in contact_lines if line)
+        self.contact.setText(contact)
+        self.contact.setVisible(bool(contact))
+        self.link.setText(f"Link: {short_url(item.url)}" if item.url else "No link")
+        self.summary.setText(item.summary)
+        self.summary.setVisible(bool(item.summary))
+        self.content.setText(item.content_text)
+        self.content.setVisible(bool(item.content_text) and item.content_text != item.summary)
+        self.open_button.setEnabled(bool(item.url))
+        self.copy_button.setEnabled(bool(item.url))
+        self.number_button.setVisible(bool(item.phone))
+        self.set_favourite(detail.favourite)
+        self.verticalScrollBar().setValue(0)

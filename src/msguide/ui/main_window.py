@@ -1,0 +1,717 @@
+"""The main window: search field, sidebar, result list, detail pane, news pane and status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QStatusBar,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msguide.store.search import Filters
+from msguide.ui.content import ContentService, SearchResult
+from msguide.ui.detail import DetailView, plain_label
+from msguide.ui.links import copy_text, open_link
+from msguide.ui.news import NewsDock
+from msguide.ui.results import ResultDelegate, ResultListModel
+from msguide.ui.sidebar import FiltersRole, KeyRole, SidebarModel
+from msguide.ui.text import human_date
+
+if TYPE_CHECKING:
+    from msguide.services import OpenedStore
+    from msguide.settings import Settings
+    from msguide.store.browse import ItemDetail, SidebarData
+    from msguide.store.history import SourceStatus
+    from msguide.ui.state import UiState
+
+ZOOM_STEPS = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
+VIEW_RECORD_DELAY_MS = 1500
+SEARCH_PLACEHOLDER = "Search guidance, contacts and news (Ctrl+F)"
+
+
+class MainWindow(QMainWindow):
+    """The window a practitioner uses. Talks to the store only through `ContentService`.
+
+    `resultsShown` is emitted after each search result reaches the list (tests wait on it).
+    """
+
+    resultsShown = Signal()
+    detailShown = Signal()
+    sidebarShown = Signal()
+    statusShown = Signal()
+
+    def __init__(
+        self,
+        service: ContentService,
+        state: UiState | None = None,
+        settings: Settings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.state = state
+        self.settings = settings
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("msguide: modern slavery guidance")
+        self.setAccessibleName("msguide")
+        self.sidebar_key = state.text("sidebar", "all") if state else "all"
+        self.base_point_size = QApplication.font().pointSizeF()
+        self.zoom = 100
+        self.helpline: tuple[str, str] | None = None
+        self._focus_results_on_arrival = False
+        self._view_timer = QTimer(self)
+        self._view_timer.setSingleShot(True)
+        self._view_timer.setInterval(VIEW_RECORD_DELAY_MS)
+        self._view_timer.timeout.connect(self._record_view)
+
+        self._build_search()
+        self._build_panes()
+        self._build_status()
+        self._build_actions()
+        self._connect()
+        self._restore_layout()
+        zoom = settings.get("ui.zoom_percent") if settings else 100
+        self.set_zoom(int(zoom), save=False)
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _build_search(self) -> None:
+        bar = QToolBar("Search")
+        bar.setObjectName("searchBar")
+        bar.setAccessibleName("Search bar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search_field.setAccessibleName("Search")
+        self.search_field.setAccessibleDescription(
+            "Type words to search titles, summaries, text, tags and publishers. "
+            "Press Down to move to the results, Escape to clear."
+        )
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMinimumWidth(280)
+        bar.addWidget(self.search_field)
+        self.hide_button = QToolButton()
+        self.hide_button.setObjectName("quickHideButton")
+        bar.addWidget(self.hide_button)
+
+    def _build_panes(self) -> None:
+        self.notice = plain_label("noticeBar", selectable=False)
+        self.notice.setAccessibleName("Notice")
+        self.notice.setFrameShape(QLabel.Shape.StyledPanel)
+        self.notice.setMargin(6)
+        self.notice.hide()
+        self.notice_close = QToolButton()
+        self.notice_close.setObjectName("noticeClose")
+        self.notice_close.setText("Dismiss")
+        self.notice_close.setAccessibleName("Dismiss notice")
+        self.notice_close.hide()
+
+        self.sidebar_model = SidebarModel(self)
+        self.sidebar = QTreeView()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Browse")
+        self.sidebar.setAccessibleDescription(
+            "Choose what to list: everything, favourites, recently viewed, contacts, news, "
+            "an audience or a category. Searches look within the chosen entry."
+        )
+        self.sidebar.setModel(self.sidebar_model)
+        self.sidebar.setHeaderHidden(True)
+        self.sidebar.setRootIsDecorated(False)
+        self.sidebar.setItemsExpandable(False)
+        self.sidebar.setUniformRowHeights(True)
+
+        self.results_model = ResultListModel(self.service, self)
+        self.results_view = QListView()
+        self.results_view.setObjectName("resultsView")
+        self.results_view.setAccessibleName("Results")
+        self.results_view.setModel(self.results_model)
+        self.results_view.setItemDelegate(ResultDelegate(self.results_view))
+        self.results_view.setUniformItemSizes(True)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.empty_state = plain_label("emptyState", selectable=True)
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty_state.setMargin(12)
+        self.results_stack = QStackedWidget()
+        self.results_stack.setObjectName("resultsStack")
+        self.results_stack.setAccessibleName("Results area")
+        self.empty_state.setAccessibleName("No results")
+        self.results_stack.addWidget(self.results_view)
+        self.results_stack.addWidget(self.empty_state)
+
+        self.detail = DetailView()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setAccessibleName("Browse, results and details")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.results_stack)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([220, 420, 520])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.notice_close)
+        layout.addLayout(notice_row)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.news = NewsDock(self.service, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.news)
+        self.resizeDocks([self.news], [190], Qt.Orientation.Vertical)
+
+    def _build_status(self) -> None:
+        status = QStatusBar()
+        status.setObjectName("statusBar")
+        status.setAccessibleName("Status")
+        self.setStatusBar(status)
+        self.count_label = plain_label("resultCount", selectable=False)
+        self.count_label.setAccessibleName("Number of results")
+        self.content_label = plain_label("contentStatus", selectable=False)
+        self.content_label.setAccessibleName("Content loaded")
+        self.content_label.setWordWrap(False)
+        self.count_label.setWordWrap(False)
+        self.content_label.setText("Opening your content…")
+        status.addWidget(self.count_label)
+        status.addPermanentWidget(self.content_label)
+
+    def _action(
+        self,
+        text: str,
+        shortcuts: list[str] | QKeySequence.StandardKey,
+        handler: Callable[[], Any],
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcuts, QKeySequence.StandardKey):
+            action.setShortcuts(shortcuts)
+        else:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(handler)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.find_action = a(
+            "&Search", ["Ctrl+F", "Ctrl+K"], self.focus_search, "Move to the search field"
+        )
+        self.open_action = a("&Open link", [], self.open_current, "Open the link in your browser")
+        self.copy_action = a(
+            "&Copy link", ["Ctrl+Shift+C"], self.copy_link, "Copy the chosen item's link"
+        )
+        self.favourite_action = a(
+            "Toggle &favourite",
+            ["Ctrl+D"],
+            self.toggle_favourite,
+            "Add the chosen item to Favourites, or remove it",
+        )
+        self.zoom_in_action = a(
+            "Zoom &in", ["Ctrl+=", "Ctrl++"], lambda: self.step_zoom(1), "Make the text larger"
+        )
+        self.zoom_out_action = a(
+            "Zoom &out", ["Ctrl+-"], lambda: self.step_zoom(-1), "Make the text smaller"
+        )
+        self.zoom_reset_action = a(
+            "&Normal size", ["Ctrl+0"], lambda: self.set_zoom(100), "Reset the text size"
+        )
+        self.help_action = a(
+            "&Keyboard shortcuts", ["F1"], self.show_shortcuts, "List every keyboard shortcut"
+        )
+        self.hide_action = a(
+            "&Quick hide",
+            ["Ctrl+Shift+H"],
+            self.quick_hide,
+            "Clear the search and hide msguide at once",
+        )
+        self.quit_action = a("&Quit", ["Ctrl+Q"], self.close, "Close msguide")
+        self.mark_read_action = a(
+            "Mark all news &read",
+            [],
+            self.service.mark_all_news_read,
+            "Mark every news item as read",
+        )
+        self.next_pane_action = a(
+            "Next &pane", ["F6"], lambda: self.cycle_focus(1), "Move to the next part of the window"
+        )
+        self.previous_pane_action = a(
+            "Previous pane",
+            ["Shift+F6"],
+            lambda: self.cycle_focus(-1),
+            "Move to the previous part of the window",
+        )
+        self.go_actions: list[QAction] = []
+        for number, (key, label, extra) in enumerate(
+            (
+                ("all", "&All", []),
+                ("favourites", "&Favourites", []),
+                ("recent", "&Recently viewed", []),
+                ("contacts", "&Contacts && helplines", ["F2"]),
+                ("news", "&News", []),
+            ),
+            start=1,
+        ):
+            action = a(
+                label,
+                [f"Ctrl+{number}", *extra],
+                self._chooser(key),
+                f"Show {label.replace('&', '').lower()}",
+            )
+            self.go_actions.append(action)
+        self.news_toggle = self.news.toggleViewAction()
+        self.news_toggle.setText("&News pane")
+        self.news_toggle.setShortcut(QKeySequence("Ctrl+Shift+N"))
+
+        self.hide_button.setDefaultAction(self.hide_action)
+        self.hide_button.setText("Hide")
+        self.hide_button.setAccessibleName("Quick hide")
+
+        menus = self.menuBar()
+        menus.setObjectName("menuBar")
+        menus.setAccessibleName("Menu bar")
+        self.file_menu = menus.addMenu("&File")
+        self.file_menu.setObjectName("fileMenu")
+        self.file_menu.setAccessibleName("File menu")
+        self.file_menu.addAction(self.quit_action)
+        edit = menus.addMenu("&Edit")
+        for action in (self.find_action, self.copy_action, self.favourite_action):
+            edit.addAction(action)
+        view = menus.addMenu("&View")
+        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
+            view.addAction(action)
+        view.addSeparator()
+        view.addAction(self.news_toggle)
+        view.addAction(self.mark_read_action)
+        go = menus.addMenu("&Go")
+        for action in self.go_actions:
+            go.addAction(action)
+        go.addSeparator()
+        go.addAction(self.next_pane_action)
+        go.addAction(self.previous_pane_action)
+        go.addAction(self.hide_action)
+        self.help_menu = menus.addMenu("&Help")
+        self.help_menu.setObjectName("helpMenu")
+        self.help_menu.setAccessibleName("Help menu")
+        self.help_menu.addAction(self.help_action)
+
+    def _connect(self) -> None:
+        service = self.service
+        service.ready.connect(self._store_ready)
+        service.openFailed.connect(self._store_failed)
+        service.contentChanged.connect(self.refresh_all)
+        service.userStateChanged.connect(self._user_state_changed)
+        service.failed.connect(self.show_message)
+        self.search_field.textChanged.connect(self.run_search)
+        self.search_field.installEventFilter(self)
+        self.results_view.installEventFilter(self)
+        self.news.view.installEventFilter(self)
+        self.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
+        self.results_view.selectionModel().currentChanged.connect(self._result_changed)
+        self.results_view.doubleClicked.connect(lambda _i: self.open_current())
+        self.news.view.doubleClicked.connect(lambda _i: self.open_current())
+        self.news.itemChosen.connect(self._news_chosen)
+        self.news.mark_all.clicked.connect(self.service.mark_all_news_read)
+        self.detail.openRequested.connect(self.open_current)
+        self.detail.copyRequested.connect(self.copy_link)
+        self.detail.copyNumberRequested.connect(self.copy_number)
+        self.detail.favouriteToggled.connect(self._favourite_toggled)
+        self.notice_close.clicked.connect(self._dismiss_notice)
+        self.setTabOrder(self.search_field, self.sidebar)
+        self.setTabOrder(self.sidebar, self.results_view)
+        self.setTabOrder(self.results_view, self.detail)
+
+    # --- store lifecycle ------------------------------------------------------------------
+
+    def _store_ready(self, opened: OpenedStore) -> None:
+        for notice in opened.notices:
+            self.show_notice(notice)
+        if self.settings is not None:
+            for problem in [*self.settings.policy.problems, *self.settings.problems]:
+                self.show_notice(problem)
+        self.refresh_all()
+
+    def _store_failed(self, message: str) -> None:
+        self.empty_state.setText(
+            f"msguide could not open your content.\n\n{message}\n\n"
+            "Nothing has been deleted. If this keeps happening, use Help ▸ Keyboard shortcuts "
+            "to find Diagnostics, or ask your IT team."
+        )
+        self.results_stack.setCurrentWidget(self.empty_state)
+        self.content_label.setText("No content loaded")
+
+    def refresh_all(self) -> None:
+        self.service.sidebar(self._sidebar_loaded)
+        self.run_search()
+        self.refresh_news()
+        self.service.statuses(self._statuses_loaded)
+
+    def refresh_news(self) -> None:
+        self.service.news(self._news_loaded)
+
+    def _user_state_changed(self) -> None:
+        self.service.sidebar(self._sidebar_loaded)
+        self.refresh_news()
+        if self.sidebar_key in ("favourites", "recent"):
+            self.run_search()
+
+    # --- sidebar --------------------------------------------------------------------------
+
+    def _sidebar_loaded(self, data: SidebarData) -> None:
+        self.helpline = data.helpline
+        self.sidebar.selectionModel().currentChanged.disconnect(self._sidebar_changed)
+        self.sidebar_model.set_data(data)
+        self.sidebar.expandAll()
+        index = self.sidebar_model.index_for_key(self.sidebar_key)
+        if not index.isValid():
+            self.sidebar_key = "all"
+            index = self.sidebar_model.index_for_key("all")
+        self.sidebar.setCurrentIndex(index)
+        self.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
+        self.news.set_unread(data.unread_news)
+        self.sidebarShown.emit()
+
+    def _sidebar_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        key = current.data(KeyRole)
+        if not isinstance(key, str) or current.data(FiltersRole) is None:
+            return
+        self.sidebar_key = key
+        self.run_search()
+
+    def _chooser(self, key: str) -> Callable[[], None]:
+        return lambda: self.choose_sidebar(key, focus_results=True)
+
+    def choose_sidebar(self, key: str, *, focus_results: bool = False) -> None:
+        index = self.sidebar_model.index_for_key(key)
+        if index.isValid():
+            # Focus moves when the new list has arrived, so no stale row gets chosen.
+            self._focus_results_on_arrival = focus_results
+            if key == self.sidebar_key:
+                self.run_search()
+            self.sidebar.setCurrentIndex(index)
+
+    def current_filters(self) -> Filters:
+        index = self.sidebar_model.index_for_key(self.sidebar_key)
+        filters = index.data(FiltersRole) if index.isValid() else None
+        return filters if isinstance(filters, Filters) else Filters()
+
+    def current_sidebar_label(self) -> str:
+        node = self.sidebar_model.root.find(self.sidebar_key)
+        return node.label if node is not None else "All"
+
+    # --- searching ------------------------------------------------------------------------
+
+    def run_search(self) -> None:
+        self.service.search(self.search_field.text(), self.current_filters(), self._results_arrived)
+
+    def _results_arrived(self, result: SearchResult) -> None:
+        current = self.results_model.hit(self.results_view.currentIndex().row())
+        self.results_model.set_result(result)
+        total = self.results_model.total
+        where = self.current_sidebar_label()
+        if total == 0:
+            self.results_stack.setCurrentWidget(self.empty_state)
+            self.empty_state.setText(self._empty_text(result.text, where))
+            self.count_label.setText("No results")
+        else:
+            self.results_stack.setCurrentWidget(self.results_view)
+            noun = "result" if total == 1 else "results"
+            self.count_label.setText(f"{total} {noun} in {where}")
+            if current is not None:
+                row = self.results_model.row_of(current.rowid)
+                if row >= 0:
+                    self.results_view.setCurrentIndex(self.results_model.index(row))
+        self.results_view.setAccessibleDescription(self.count_label.text())
+        if self._focus_results_on_arrival:
+            self._focus_results_on_arrival = False
+            self.results_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if total:
+                self.results_view.setCurrentIndex(self.results_model.index(0))
+        self.resultsShown.emit()
+
+    def _empty_text(self, text: str, where: str) -> str:
+        if text.strip():
+            lines = [
+                f"No results for “{text.strip()}” in {where}.",
+                "Try fewer or shorter words, check the spelling, or search in All.",
+            ]
+        elif self.sidebar_key == "favourites":
+            lines = [
+                "You have no favourites yet.",
+                "Choose an item and press Ctrl+D (or its Favourite button) to keep it here.",
+            ]
+        elif self.sidebar_key == "recent":
+            lines = ["Nothing viewed yet. Items you open appear here."]
+        else:
+            lines = [f"There is nothing in {where} yet."]
+        if self.helpline is not None:
+            name, phone = self.helpline
+            lines += ["", f"Need advice now? {name}: {phone}"]
+        return "\n".join(lines)
+
+    # --- detail ---------------------------------------------------------------------------
+
+    def _result_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = self.results_model.hit(current.row())
+        if hit is not None:
+            self.service.detail(hit.rowid, self._detail_loaded)
+
+    def _news_chosen(self, rowid: int) -> None:
+        hit = self.news.model.hit(self.news.model.row_of(rowid))
+        self.service.detail(rowid, self._detail_loaded)
+        if hit is not None and not hit.read:
+            self.news.model.update_hit(rowid, read=True)
+            self.service.mark_read([(hit.source, hit.id)])
+
+    def _detail_loaded(self, detail: ItemDetail | None) -> None:
+        self.detail.show_detail(detail)
+        if detail is not None:
+            self._view_timer.start()
+        self.detailShown.emit()
+
+    def _record_view(self) -> None:
+        detail = self.detail.detail
+        if detail is not None:
+            self.service.record_view(detail.source, detail.item.id)
+
+    def open_current(self) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        if open_link(detail.item.url, self):
+            self._record_view()
+
+    def copy_link(self) -> None:
+        detail = self.detail.detail
+        if detail is not None and detail.item.url:
+            copy_text(detail.item.url)
+            self.show_message(f"Copied the link to {detail.item.title}.")
+
+    def copy_number(self) -> None:
+        detail = self.detail.detail
+        if detail is not None and detail.item.phone:
+            copy_text(detail.item.phone)
+            self.show_message(f"Copied {detail.item.phone} ({detail.item.title}).")
+
+    def toggle_favourite(self) -> None:
+        detail = self.detail.detail
+        if detail is not None:
+            self._favourite_toggled(not detail.favourite)
+
+    def _favourite_toggled(self, favourite: bool) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        if self.service.read_only:
+            self.show_message("Favourites cannot be saved: the content is open read-only.")
+            self.detail.set_favourite(detail.favourite)
+            return
+        self.detail.set_favourite(favourite)
+        self.results_model.update_hit(detail.rowid, favourite=favourite)
+        self.news.model.update_hit(detail.rowid, favourite=favourite)
+        self.service.set_favourite(detail.source, detail.item.id, favourite)
+        self.show_message(
+            f"{'Added' if favourite else 'Removed'} “{detail.item.title}” "
+            f"{'to' if favourite else 'from'} Favourites."
+        )
+
+    # --- news and status ------------------------------------------------------------------
+
+    def _news_loaded(self, result: SearchResult) -> None:
+        self.news.model.set_result(result)
+        unread = sum(1 for h in result.first_page if not h.read)
+        if len(result.rowids) <= len(result.first_page):
+            self.news.set_unread(unread)
+
+    def _statuses_loaded(self, statuses: list[SourceStatus]) -> None:
+        parts = []
+        for status in statuses:
+            if status.sequence is None:
+                continue
+            text = (
+                f"{status.name}: published {human_date(status.published)}, "
+                f"revision {status.sequence}"
+            )
+            if status.expired:
+                text += " (content may be out of date)"
+            parts.append(text)
+        text = "; ".join(parts) or "No content loaded"
+        if self.service.read_only:
+            text += " · read-only"
+        self.content_label.setText(text)
+        self.content_label.setToolTip(text)
+        self.statusShown.emit()
+
+    def show_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def show_notice(self, message: str) -> None:
+        existing = self.notice.text()
+        self.notice.setText(f"{existing}\n{message}" if existing else message)
+        self.notice.show()
+        self.notice_close.show()
+
+    def _dismiss_notice(self) -> None:
+        self.notice.clear()
+        self.notice.hide()
+        self.notice_close.hide()
+
+    # --- keyboard -------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def quick_hide(self) -> None:
+        self.search_field.clear()
+        self.detail.show_detail(None)
+        self.results_view.clearSelection()
+        self.showMinimized()
+
+    def cycle_focus(self, step: int) -> None:
+        panes: list[QWidget] = [
+            self.search_field,
+            self.sidebar,
+            self.results_view,
+            self.detail.open_button,
+        ]
+        if self.news.isVisible():
+            panes.append(self.news.view)
+        focused = QApplication.focusWidget()
+        position = next(
+            (
+                n
+                for n, w in enumerate(panes)
+                if focused is w or (focused is not None and w.isAncestorOf(focused))
+            ),
+            -1,
+        )
+        target = panes[(position + step) % len(panes)]
+        if not target.isVisible() or not target.isEnabled():
+            target = self.results_view
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        key = event.key()
+        if watched is self.search_field:
+            if key == Qt.Key.Key_Escape and self.search_field.text():
+                self.search_field.clear()
+                return True
+            if key == Qt.Key.Key_Down and self.results_model.rowCount() > 0:
+                self.results_view.setFocus(Qt.FocusReason.TabFocusReason)
+                if not self.results_view.currentIndex().isValid():
+                    self.results_view.setCurrentIndex(self.results_model.index(0))
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.results_model.rowCount():
+                self.results_view.setFocus(Qt.FocusReason.TabFocusReason)
+                self.results_view.setCurrentIndex(self.results_model.index(0))
+                return True
+        elif watched in (self.results_view, self.news.view):
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_current()
+                return True
+            if (
+                watched is self.results_view
+                and key == Qt.Key.Key_Up
+                and self.results_view.currentIndex().row() <= 0
+            ):
+                self.focus_search()
+                return True
+        return super().eventFilter(watched, event)
+
+    def show_shortcuts(self) -> None:
+        from msguide.ui.shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(self.actions(), self).exec()
+
+    # --- zoom -----------------------------------------------------------------------------
+
+    def step_zoom(self, direction: int) -> None:
+        steps = [z for z in ZOOM_STEPS if (z > self.zoom if direction > 0 else z < self.zoom)]
+        if steps:
+            self.set_zoom(steps[0] if direction > 0 else steps[-1])
+
+    def set_zoom(self, percent: int, *, save: bool = True) -> None:
+        if self.settings is not None and self.settings.is_locked("ui.zoom_percent") and save:
+            self.show_message("The text size is set by your IT policy.")
+            return
+        percent = max(ZOOM_STEPS[0], min(ZOOM_STEPS[-1], percent))
+        self.zoom = percent
+        font = QFont(QApplication.font())
+        font.setPointSizeF(self.base_point_size * percent / 100)
+        QApplication.setFont(font)
+        self.detail.apply_fonts()
+        for view in (self.results_view, self.news.view, self.sidebar):
+            view.setFont(font)
+            view.doItemsLayout()
+        if save:
+            self.show_message(f"Text size {percent}%.")
+            if self.settings is not None:
+                from msguide.errors import MsguideError
+
+                try:
+                    self.settings.set("ui.zoom_percent", percent)
+                    self.settings.save()
+                except MsguideError as error:
+                    self.show_message(str(error))
+
+    # --- layout persistence ---------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        if self.state is None:
+            self.resize(1200, 760)
+            return
+        geometry = self.state.bytes("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 760)
+        window_state = self.state.bytes("windowState")
+        if window_state is not None:
+            self.restoreState(window_state)
+        splitter = self.state.bytes("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def save_layout(self) -> None:
+        if self.state is None:
+            return
+        self.state.set_bytes("geometry", self.saveGeometry())
+        self.state.set_bytes("windowState", self.saveState())
+        self.state.set_bytes("splitter", self.splitter.saveState())
+        self.state.set_text("sidebar", self.sidebar_key)
+        self.state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,272 @@
+"""The result list: a model that pages rows in as the view scrolls, and its row painter."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from msguide.store.search import MARK_END, MARK_START, Hit
+from msguide.ui.content import PAGE_SIZE, ContentService, SearchResult
+from msguide.ui.text import format_label, human_date, join_dots, kind_label
+
+HitRole = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+def describe_hit(hit: Hit) -> str:
+    """One sentence for a screen reader: everything the row shows, badges in words."""
+    badges = [
+        b
+        for b, on in (
+            ("favourite", hit.favourite),
+            ("new", hit.is_new),
+            ("updated", hit.is_updated),
+            ("unread", hit.kind == "news" and not hit.read),
+        )
+        if on
+    ]
+    parts = [
+        hit.title,
+        kind_label(hit.kind),
+        hit.publisher,
+        hit.phone,
+        format_label(hit.format),
+        human_date(hit.date),
+    ]
+    text = ", ".join(p for p in parts if p)
+    if badges:
+        text += ". " + ", ".join(badges).capitalize()
+    snippet = hit.plain_snippet().strip()
+    if snippet:
+        text += ". " + snippet
+    return text
+
+
+class ResultListModel(QAbstractListModel):
+    """Rows of `Hit`s for a search; further pages load on demand (canFetchMore/fetchMore)."""
+
+    def __init__(self, service: ContentService, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.result: SearchResult | None = None
+        self.hits: list[Hit] = []
+        self._loading = False
+
+    @property
+    def total(self) -> int:
+        return len(self.result.rowids) if self.result else 0
+
+    def set_result(self, result: SearchResult) -> None:
+        self.beginResetModel()
+        self.result = result
+        self.hits = list(result.first_page)
+        self._loading = False
+        self.endResetModel()
+
+    def hit(self, row: int) -> Hit | None:
+        return self.hits[row] if 0 <= row < len(self.hits) else None
+
+    def row_of(self, rowid: int) -> int:
+        return next((n for n, h in enumerate(self.hits) if h.rowid == rowid), -1)
+
+    def update_hit(self, rowid: int, **changes: Any) -> None:
+        row = self.row_of(rowid)
+        if row >= 0:
+            self.hits[row] = replace(self.hits[row], **changes)
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.hits)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._loading and len(self.hits) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        result = self.result
+        if parent.isValid() or result is None or self._loading:
+            return
+        self._loading = True
+        start = len(self.hits)
+        wanted = result.rowids[start : start + PAGE_SIZE]
+
+        def arrived(page: list[Hit]) -> None:
+            if self.result is not result:
+                return  # a newer search replaced this one
+            self._loading = False
+            if page:
+                self.beginInsertRows(QModelIndex(), len(self.hits), len(self.hits) + len(page) - 1)
+                self.hits.extend(page)
+                self.endInsertRows()
+
+        self.service.fetch_hits(wanted, result.text, result.scores, arrived)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        hit = self.hit(index.row()) if index.isValid() else None
+        if hit is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return hit.title
+        if role == HitRole:
+            return hit
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return describe_hit(hit)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return hit.url or hit.phone or None
+        return None
+
+
+def marked_segments(snippet: str) -> list[tuple[str, bool]]:
+    """Split a snippet with highlight markers into (text, highlighted) runs."""
+    out: list[tuple[str, bool]] = []
+    highlighted = False
+    current: list[str] = []
+    for char in snippet.replace("\n", " "):
+        if char in (MARK_START, MARK_END):
+            if current:
+                out.append(("".join(current), highlighted))
+                current = []
+            highlighted = char == MARK_START
+        else:
+            current.append(char)
+    if current:
+        out.append(("".join(current), highlighted))
+    return out
+
+
+class ResultDelegate(QStyledItemDelegate):
+    """Paints title, 'publisher · format · date' and a snippet with the matched words in bold.
+
+    Highlights are bold *and* tinted, so they never rely on colour alone; all colours come from
+    the palette, so high-contrast themes work.
+    """
+
+    PADDING = 6
+    compact = False
+
+    def _fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
+        title = QFont(base)
+        title.setBold(True)
+        meta = QFont(base)
+        meta.setPointSizeF(max(base.pointSizeF() * 0.9, 6.0))
+        return title, meta, QFont(base)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        title, meta, body = self._fonts(option.font)
+        lines = QFontMetrics(title).lineSpacing() + QFontMetrics(meta).lineSpacing()
+        if not self.compact:
+            lines += QFontMetrics(body).lineSpacing()
+        return QSize(200, lines + 2 * self.PADDING + 2)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        hit = index.data(HitRole)
+        if not isinstance(hit, Hit):
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette: QPalette = opt.palette
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        title_font, meta_font, body_font = self._fonts(opt.font)
+        rect: QRect = opt.rect.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING)
+        painter.save()
+        painter.setPen(palette.color(role))
+        y = rect.top()
+
+        badges = [
+            b
+            for b, on in (
+                ("★", hit.favourite),
+                ("New", hit.is_new),
+                ("Updated", hit.is_updated),
+                ("●", hit.kind == "news" and not hit.read),
+            )
+            if on
+        ]
+        x = rect.left()
+        metrics = QFontMetrics(title_font)
+        painter.setFont(title_font)
+        for badge in badges:
+            framed = len(badge) > 1  # words get a frame; the ★ and ● symbols stand alone
+            width = metrics.horizontalAdvance(badge) + (8 if framed else 2)
+            badge_rect = QRect(x, y, width, metrics.height())
+            if framed:
+                painter.drawRoundedRect(badge_rect.adjusted(0, 1, 0, -1), 3, 3)
+            painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
+            x += width + 4
+        title = metrics.elidedText(hit.title, Qt.TextElideMode.ElideRight, rect.right() - x)
+        painter.drawText(
+            QRect(x, y, rect.right() - x, metrics.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            title,
+        )
+        y += metrics.lineSpacing()
+
+        painter.setFont(meta_font)
+        meta_metrics = QFontMetrics(meta_font)
+        if hit.kind == "contact":
+            meta = join_dots("Contact", hit.phone and f"☎ {hit.phone}", hit.publisher)
+        else:
+            meta = join_dots(
+                hit.publisher or kind_label(hit.kind),
+                format_label(hit.format),
+                human_date(hit.date),
+            )
+        painter.drawText(
+            QRect(rect.left(), y, rect.width(), meta_metrics.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            meta_metrics.elidedText(meta, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        y += meta_metrics.lineSpacing()
+
+        if not self.compact:
+            self._paint_snippet(
+                painter, hit.snippet, body_font, rect.left(), y, rect.width(), palette, selected
+            )
+        painter.restore()
+
+    def _paint_snippet(
+        self,
+        painter: QPainter,
+        snippet: str,
+        font: QFont,
+        left: int,
+        top: int,
+        width: int,
+        palette: QPalette,
+        selected: bool,
+    ) -> None:
+        bold = QFont(font)
+        bold.setBold(True)
+        x = left
+        right = left + width
+        height = QFontMetrics(font).height()
+        for text, highlighted in marked_segments(snippet):
+            use = bold if highlighted else font
+            metrics = QFontMetrics(use)
+            space = right - x
+            if space <= metrics.horizontalAdvance("…"):
+                break
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, space)
+            advance = metrics.horizontalAdvance(shown)
+            if highlighted and not selected:
+                painter.fillRect(
+                    QRect(x, top, advance, height), palette.color(QPalette.ColorRole.AlternateBase)
+                )
+            painter.setFont(use)
+            painter.drawText(
+                QRect(x, top, advance + 1, height),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                shown,
+            )
+            x += advance
+            if shown != text:
+                break

@@ -1,0 +1,50 @@
+"""F1: every keyboard shortcut, listed from the window's own actions so the list cannot drift."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
+
+EXTRA = (
+    ("Down (in the search field)", "Move into the results"),
+    ("Enter (in the results)", "Open the chosen item's link"),
+    ("Escape (in the search field)", "Clear the search"),
+    ("Tab / Shift+Tab", "Move between controls"),
+)
+
+
+def shortcut_lines(actions: Iterable[QAction]) -> list[tuple[str, str]]:
+    lines = []
+    for action in actions:
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+        if keys:
+            lines.append(
+                (
+                    " or ".join(keys),
+                    action.text().replace("&&", "\0").replace("&", "").replace("\0", "&"),
+                )
+            )
+    return lines + list(EXTRA)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setAccessibleName("Keyboard shortcuts")
+        text = QPlainTextEdit()
+        text.setObjectName("shortcutsText")
+        text.setAccessibleName("List of keyboard shortcuts")
+        text.setReadOnly(True)
+        lines = shortcut_lines(actions)
+        width = max(len(keys) for keys, _ in lines)
+        text.setPlainText("\n".join(f"{keys.ljust(width)}   {what}" for keys, what in lines))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        self.resize(560, 460)

@@ -1,0 +1,273 @@
+"""End-to-end: the real window on the real seed, driven by objectName like a person would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtGui import QAccessible, QDesktopServices
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListView, QTreeView, QWidget
+from pytestqt.qtbot import QtBot
+
+from msguide.store.db import Store
+from msguide.store.search import Filters, search
+from msguide.ui.content import ContentService
+from msguide.ui.main_window import MainWindow
+from msguide.ui.sidebar import KeyRole
+
+WindowFactory = Callable[[], tuple[MainWindow, ContentService]]
+
+
+def result_ids(window: MainWindow) -> list[str]:
+    return [h.id for h in window.results_model.hits]
+
+
+def type_query(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    field = window.findChild(QLineEdit, "searchField")
+    assert field is not None
+    if field.text():
+        with qtbot.waitSignal(window.resultsShown, timeout=5000):
+            field.clear()
+    with qtbot.waitSignal(window.resultsShown, timeout=5000):
+        qtbot.keyClicks(field, text)
+    # keyClicks emits one textChanged per key; wait until the list matches the final text.
+    qtbot.waitUntil(
+        lambda: (
+            window.results_model.result is not None and window.results_model.result.text == text
+        ),
+        timeout=5000,
+    )
+
+
+def choose(qtbot: QtBot, window: MainWindow, key: str) -> None:
+    sidebar = window.findChild(QTreeView, "sidebar")
+    assert sidebar is not None
+    index = window.sidebar_model.index_for_key(key)
+    assert index.isValid(), key
+    with qtbot.waitSignal(window.resultsShown, timeout=5000):
+        sidebar.setCurrentIndex(index)
+
+
+@pytest.fixture
+def seed_store(home: Path, window: MainWindow):  # type: ignore[no-untyped-def]
+    with Store.open(home / "data" / "msguide.sqlite", read_only=True) as store:
+        yield store
+
+
+def test_window_opens_on_the_seed_with_content(window: MainWindow) -> None:
+    assert window.objectName() == "mainWindow"
+    assert window.results_model.total > 40
+    assert "Hampshire" in window.content_label.text()
+    labels = [
+        window.sidebar_model.index(r, 0).data() for r in range(window.sidebar_model.rowCount())
+    ]
+    assert labels[:4] == [labels[0], labels[1], labels[2], labels[3]]
+    assert labels[0].startswith("All (")
+    assert labels[1].startswith("Favourites (")
+    assert labels[2].startswith("Recently viewed (")
+    assert labels[3].startswith("Contacts & helplines (")
+
+
+def test_typing_a_query_shows_ranked_results(qtbot: QtBot, window: MainWindow) -> None:
+    type_query(qtbot, window, "nrm adult")
+    assert result_ids(window)[0] == "nrm-guidance-adult"
+    assert "in All" in window.count_label.text()
+
+
+def test_audience_shows_only_its_items_and_combines_with_search(
+    qtbot: QtBot, window: MainWindow, seed_store: Store
+) -> None:
+    choose(qtbot, window, "audience:children")
+    with seed_store.read() as connection:
+        expected = {h.id for h in search(connection, "", Filters(audience="children"), limit=1000)}
+    assert set(result_ids(window)) == expected
+    assert window.results_model.total == len(expected) > 0
+    type_query(qtbot, window, "guidance")
+    with seed_store.read() as connection:
+        within = {
+            h.id for h in search(connection, "guidance", Filters(audience="children"), limit=1000)
+        }
+    assert set(result_ids(window)) == within
+    assert within < expected
+
+
+def test_selecting_a_result_shows_its_detail_as_plain_text(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    type_query(qtbot, window, "ceraf")
+    view = window.findChild(QListView, "resultsView")
+    assert view is not None
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        view.setCurrentIndex(window.results_model.index(0))
+    hit = window.results_model.hit(0)
+    assert hit is not None
+    title = window.findChild(QLabel, "detailTitle")
+    assert title is not None and title.text() == hit.title
+    assert title.textFormat() == Qt.TextFormat.PlainText
+    assert window.detail.summary.text()
+
+
+def test_favourite_survives_a_restart(qtbot: QtBot, open_window: WindowFactory) -> None:
+    window, service = open_window()
+    type_query(qtbot, window, "rapid read")
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        window.results_view.setCurrentIndex(window.results_model.index(0))
+    chosen = window.detail.detail
+    assert chosen is not None
+    window.results_view.setFocus()
+    with qtbot.waitSignal(service.userStateChanged, timeout=5000):
+        qtbot.keyClick(window.results_view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.detail.favourite_button.isChecked()
+    window.close()
+    service.close()
+
+    again, _ = open_window()
+    choose(qtbot, again, "favourites")
+    assert result_ids(again) == [chosen.item.id]
+
+
+def test_viewing_news_lowers_the_unread_count(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.news.model.rowCount() > 0, timeout=5000)
+    before = window.news.windowTitle()
+    assert before.startswith("News (") and "unread" in before
+    unread = int(before.split("(")[1].split()[0])
+    view = window.findChild(QListView, "newsView")
+    assert view is not None
+    with qtbot.waitSignal(window.service.userStateChanged, timeout=5000):
+        view.setCurrentIndex(window.news.model.index(0))
+    qtbot.waitUntil(lambda: window.news.windowTitle() != before, timeout=5000)
+    assert window.news.windowTitle() == f"News ({unread - 1} unread)"
+    dates = [h.date or "" for h in window.news.model.hits]
+    assert dates == sorted(dates, reverse=True) or "" in dates
+
+
+def test_keyboard_only_search_to_open(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(QUrl(url).toString()) or True
+    )
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.search_field
+    type_query(qtbot, window, "nrm adult")
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        qtbot.keyClick(window.search_field, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is window.results_view
+    qtbot.keyClick(window.results_view, Qt.Key.Key_Return)
+    assert opened == [
+        "https://www.gov.uk/government/publications/support-for-victims-of-human-trafficking"
+    ]
+
+
+def test_escape_clears_the_search(qtbot: QtBot, window: MainWindow) -> None:
+    type_query(qtbot, window, "helpline")
+    with qtbot.waitSignal(window.resultsShown, timeout=5000):
+        qtbot.keyClick(window.search_field, Qt.Key.Key_Escape)
+    assert window.search_field.text() == ""
+
+
+def test_contacts_are_one_keystroke_away_and_numbers_copy(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_F2)
+    assert window.sidebar_key == "contacts"
+    assert {h.kind for h in window.results_model.hits} == {"contact"}
+    assert QApplication.focusWidget() is window.results_view
+    detail = window.detail.detail
+    assert detail is not None and detail.item.phone
+    qtbot.mouseClick(window.detail.number_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == detail.item.phone
+
+
+def test_no_results_suggests_fewer_words_and_the_helpline(qtbot: QtBot, window: MainWindow) -> None:
+    type_query(qtbot, window, "qqqzzz xxyyzz")
+    assert window.results_stack.currentWidget() is window.empty_state
+    text = window.empty_state.text()
+    assert "Try fewer or shorter words" in text
+    assert "08000 121 700" in text
+
+
+def test_zoom_is_kept_across_restarts(qtbot: QtBot, open_window: WindowFactory) -> None:
+    window, service = open_window()
+    base = window.base_point_size
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom == 125
+    assert QApplication.font().pointSizeF() == pytest.approx(base * 1.25)
+    window.close()
+    service.close()
+    again, _ = open_window()
+    assert again.zoom == 125
+    qtbot.keyClick(again, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert again.zoom == 100
+
+
+def test_sidebar_choice_and_layout_are_restored(qtbot: QtBot, open_window: WindowFactory) -> None:
+    window, service = open_window()
+    choose(qtbot, window, "category:toolkits-assessment")
+    window.resize(window.width(), 500)
+    window.splitter.setSizes([150, 300, 300])
+    QApplication.processEvents()  # let the platform window take the new size before saving
+    window.close()
+    service.close()
+    again, _ = open_window()
+    assert again.sidebar_key == "category:toolkits-assessment"
+    assert again.sidebar.currentIndex().data(KeyRole) == "category:toolkits-assessment"
+    assert again.size().height() == 500
+    restored = again.splitter.sizes()
+    assert restored[0] == 150
+    assert restored[1] == restored[2]
+
+
+def test_quick_hide_clears_and_minimises(qtbot: QtBot, window: MainWindow) -> None:
+    type_query(qtbot, window, "nrm")
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_H,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert window.search_field.text() == ""
+    assert window.detail.detail is None
+    assert window.isMinimized()
+
+
+def test_every_named_widget_has_an_accessible_name(window: MainWindow) -> None:
+    missing = []
+    for widget in [window, *window.findChildren(QWidget)]:
+        name = widget.objectName()
+        if not name or name.startswith("qt_"):
+            continue
+        interface = QAccessible.queryAccessibleInterface(widget)
+        spoken = interface.text(QAccessible.Text.Name) if interface is not None else ""
+        if not (widget.accessibleName() or spoken):
+            missing.append(name)
+    assert missing == []
+
+
+def test_result_rows_speak_their_content(qtbot: QtBot, window: MainWindow) -> None:
+    type_query(qtbot, window, "helpline")
+    spoken = window.results_model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert (
+        isinstance(spoken, str)
+        and "Contact" in spoken
+        and window.results_model.hits[0].title in spoken
+    )
+
+
+def test_models_pass_the_qt_model_tester(qtmodeltester, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(window.sidebar_model)
+    qtmodeltester.check(window.results_model)
+    assert window.sidebar_model.parent(QModelIndex()) == QModelIndex()
+
+
+def test_f1_lists_the_shortcuts(window: MainWindow) -> None:
+    from msguide.ui.shortcuts import shortcut_lines
+
+    lines = {what: keys for keys, what in shortcut_lines(window.actions())}
+    assert "Ctrl+D" in lines["Toggle favourite"]
+    assert "Ctrl+Shift+C" in lines["Copy link"]
+    assert "F1" in lines["Keyboard shortcuts"]
+    assert "Ctrl+Shift+H" in lines["Quick hide"]
