@@ -78,9 +78,10 @@ def install_seed(seed: Path, store_path: Path) -> bool:
 
 
 def logical_dump(path: Path) -> list[str]:
-    """The store's content as SQL text: equal dumps mean equal stores, whatever the page layout."""
+    """The store as sorted SQL statements: equal dumps mean equal schema and content, whatever
+    the page layout or the order in which indexes happened to be created."""
     connection = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
     try:
-        return list(connection.iterdump())
+        return sorted(connection.iterdump())
     finally:
         connection.close()
