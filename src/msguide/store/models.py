@@ -13,6 +13,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -119,6 +120,7 @@ class ItemRow(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "item_id"),
         Index("ix_items_kind_position", "kind", "position"),
+        Index("ix_items_pinned", "id", sqlite_where=text("pinned")),
     )
 
     # INTEGER PRIMARY KEY: the rowid the full-text index points at.
