@@ -11,8 +11,8 @@ import pytest
 
 from feedmaker import feed_bytes, feed_document, item, to_bytes
 from msguide.errors import FeedError
-from msguide.feed import Limits, parse
 from msguide.feed.model import Feed
+from msguide.feed.parse import Limits, parse
 
 
 def test_valid_feed_parses_into_values() -> None:

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from feedmaker import feed_document, to_bytes
 from msguide.errors import FeedError
-from msguide.feed import dump_feed, parse
 from msguide.feed.model import Feed
+from msguide.feed.parse import parse
+from msguide.feed.write import dump_feed
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),

@@ -9,7 +9,7 @@ import pytest
 
 from feedmaker import feed_bytes, feed_document, item, newer_document, to_bytes
 from msguide.errors import RollbackRefusedError, StorageError, UntrustedFeedError
-from msguide.feed import parse
+from msguide.feed.parse import parse
 from msguide.store import importer
 from msguide.store.db import Store
 from msguide.store.export import current_feed, export_feed

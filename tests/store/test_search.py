@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feedmaker import feed_document, item, to_bytes
-from msguide.feed import parse
+from msguide.feed.parse import parse
 from msguide.store.db import Store
 from msguide.store.importer import Provenance, import_feed
 from msguide.store.query import fts_query

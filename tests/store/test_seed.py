@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from msguide.feed import parse
+from msguide.feed.parse import parse
 from msguide.services import open_user_store
 from msguide.store.export import current_feed
 from msguide.store.seed import build_seed, install_seed, logical_dump
