@@ -1,18 +1,44 @@
 """The IT policy (DESIGN.md §4): sources and their keys, sync, offline files, admin tools, locks.
 
-An unreadable or invalid policy never stops msguide: it falls back to safe defaults (no sources,
-signatures required, admin tools shown) and says what was wrong in `problems`.
+Where it comes from (`load_policy`): on Windows the registry key
+HKLM\\SOFTWARE\\Policies\\msguide first (Group Policy; mapping in msguide.policy_registry);
+else the policy file. The machine-wide file (ProgramData on Windows, where standard users can
+create files) counts only if the current account cannot change it. Every key is explained in
+docs/policy-example.toml.
+
+No policy at all means open defaults (no sources; a feed from a source the policy does not name
+may be imported unsigned; admin tools shown). An unreadable or invalid policy never stops
+msguide, but it must not loosen anything IT meant to set, so it falls back to *safe* defaults
+(no sources, unsigned feeds refused, admin tools hidden) and says what was wrong in `problems`.
+
+Besides DESIGN.md §4's keys, `[network]` tunes downloads (all optional):
+  extra_ca_file = "corp-root.pem"   # PEM CA certificate(s) trusted IN ADDITION to the system
+                                    # store (TLS inspection); a string or a list; relative paths
+                                    # are relative to the policy file. Verification stays on.
+  stall_timeout_seconds = 30        # abort when the server sends nothing for this long
+  transfer_timeout_seconds = 300    # abort a download that takes longer than this in total
+  max_feed_mb = 20                  # largest feed accepted, counted after decompression
 """
 
 from __future__ import annotations
 
+import codecs
+import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from msguide.feed.links import is_loopback_host
+from msguide.policy_registry import (
+    POLICY_ORIGIN,
+    RegistryPolicyError,
+    RegistryReader,
+    registry_document,
+    system_registry,
+)
 
 AttachmentPolicy = Literal["all", "pinned", "none"]
 ATTACHMENT_POLICIES: tuple[AttachmentPolicy, ...] = ("all", "pinned", "none")
@@ -37,8 +63,19 @@ class Trust:
 
 
 @dataclass(frozen=True, slots=True)
+class NetworkPolicy:
+    """How feeds are downloaded (`[network]`); see the module docstring."""
+
+    extra_ca_files: tuple[Path, ...] = ()
+    stall_timeout_seconds: float = 30.0
+    transfer_timeout_seconds: float = 300.0
+    max_feed_mb: int = 20
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     sources: tuple[SourcePolicy, ...] = ()
+    network: NetworkPolicy = NetworkPolicy()
     sync_interval_hours: float = DEFAULT_SYNC_HOURS
     offline_attachments: AttachmentPolicy = "pinned"
     offline_cap_mb: int = 2048
@@ -46,6 +83,8 @@ class Policy:
     locked: dict[str, Any] = field(default_factory=dict)
     origin: str = "defaults"
     problems: tuple[str, ...] = ()
+    # Whether a feed from a source the policy does not name may be imported unsigned.
+    unlisted_unsigned: bool = True
 
     def source_for(self, source_id: str) -> SourcePolicy | None:
         return next((s for s in self.sources if s.id == source_id), None)
@@ -54,7 +93,7 @@ class Policy:
         """Keys for a source the policy names; an unnamed source may be imported unsigned."""
         configured = self.source_for(source_id)
         if configured is None:
-            return Trust(keys=(), allow_unsigned=True)
+            return Trust(keys=(), allow_unsigned=self.unlisted_unsigned)
         return Trust(keys=configured.keys, allow_unsigned=configured.allow_unsigned)
 
     def is_locked(self, key: str) -> bool:
@@ -104,6 +143,29 @@ def _source(raw: Any, index: int) -> SourcePolicy:
     )
 
 
+def _seconds(table: dict[str, Any], key: str, default: float) -> float:
+    value = float(_expect(table.get(key, default), (int, float), f"network.{key}"))
+    if not 0.1 <= value <= 3600:
+        raise _InvalidPolicyError(f"network.{key} should be between 0.1 and 3600")
+    return value
+
+
+def _network(raw: Any, origin: str) -> NetworkPolicy:
+    table = _expect(raw, dict, "[network]")
+    files = table.get("extra_ca_file", [])
+    names = [files] if isinstance(files, str) else _expect(files, list, "network.extra_ca_file")
+    base = Path(origin).parent
+    max_mb = int(_expect(table.get("max_feed_mb", 20), int, "network.max_feed_mb"))
+    if not 1 <= max_mb <= 2048:
+        raise _InvalidPolicyError("network.max_feed_mb should be between 1 and 2048")
+    return NetworkPolicy(
+        extra_ca_files=tuple(base / _expect(name, str, "network.extra_ca_file") for name in names),
+        stall_timeout_seconds=_seconds(table, "stall_timeout_seconds", 30.0),
+        transfer_timeout_seconds=_seconds(table, "transfer_timeout_seconds", 300.0),
+        max_feed_mb=max_mb,
+    )
+
+
 def parse_policy(document: dict[str, Any], origin: str) -> Policy:
     sources = tuple(
         _source(s, n) for n, s in enumerate(_expect(document.get("sources", []), list, "sources"))
@@ -119,6 +181,8 @@ def parse_policy(document: dict[str, Any], origin: str) -> Policy:
     if attachments not in ATTACHMENT_POLICIES:
         raise _InvalidPolicyError("offline.attachments should be all, pinned or none")
     cap = int(_expect(offline.get("cap_mb", 2048), int, "offline.cap_mb"))
+    if not 0 <= cap <= 1_000_000:
+        raise _InvalidPolicyError("offline.cap_mb should be between 0 and 1000000")
     admin = _expect(document.get("admin", {}), dict, "[admin]")
     tools = _expect(admin.get("tools", True), bool, "admin.tools")
     locks = _expect(document.get("locks", {}), dict, "[locks]")
@@ -137,6 +201,7 @@ def parse_policy(document: dict[str, Any], origin: str) -> Policy:
     locked: dict[str, Any] = {name: flat.get(name) for name in names}
     return Policy(
         sources=sources,
+        network=_network(document.get("network", {}), origin),
         sync_interval_hours=hours,
         offline_attachments=attachments,
         offline_cap_mb=cap,
@@ -146,30 +211,110 @@ def parse_policy(document: dict[str, Any], origin: str) -> Policy:
     )
 
 
+def safe_fallback(origin: str, problem: str) -> Policy:
+    """What applies when a policy exists but cannot be used: nothing looser than IT could mean."""
+    return Policy(
+        admin_tools=False,
+        unlisted_unsigned=False,
+        origin=origin,
+        problems=(
+            f"{problem}; msguide ignores it and uses safe defaults (signed feeds only, admin "
+            "tools hidden). Tell your IT team.",
+        ),
+    )
+
+
 def load_policy(path: Path) -> Policy:
-    """Read the policy file at `path`; missing means defaults, invalid means defaults + problem."""
+    """The policy in force: the registry's on Windows if set there, else the file at `path`."""
+    return read_policy(path, registry=system_registry(), machine_wide=is_machine_wide(path))
+
+
+def read_policy(
+    path: Path,
+    *,
+    registry: RegistryReader | None,
+    machine_wide: bool,
+    can_modify: Callable[[Path], bool] | None = None,
+) -> Policy:
+    """`load_policy` with its sources given: testable on any system.
+
+    `machine_wide`: `path` is the shared ProgramData file, honoured only when this account
+    cannot change it (`can_modify`, by default `user_can_modify`).
+    """
+    if registry is not None:
+        try:
+            document = registry_document(registry, _setting_kinds())
+            if document is not None:
+                return parse_policy(document, POLICY_ORIGIN)
+        except (RegistryPolicyError, _InvalidPolicyError) as error:
+            return safe_fallback(
+                POLICY_ORIGIN, f"The IT policy in {POLICY_ORIGIN} has a problem: {error}"
+            )
+    if machine_wide and path.exists() and (can_modify or user_can_modify)(path):
+        return Policy(
+            origin="defaults",
+            problems=(
+                f"The IT policy file {path} is ignored because this account can change it, so "
+                "anyone could have put it there. IT: allow only administrators to write it, or "
+                f"set the policy with Group Policy in {POLICY_ORIGIN}.",
+            ),
+        )
+    return load_policy_file(path)
+
+
+def load_policy_file(path: Path) -> Policy:
+    """Read the policy file at `path`; missing means defaults, invalid means safe defaults."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return Policy()
     except OSError as error:
-        return Policy(
-            problems=(
-                f"The IT policy file {path} cannot be read ({error.strerror}); "
-                "msguide uses safe defaults.",
-            )
+        return safe_fallback(
+            str(path), f"The IT policy file {path} cannot be read ({error.strerror or error})"
         )
     try:
-        document = tomllib.loads(data.decode("utf-8"))
-        return parse_policy(document, str(path))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        # Notepad may save with a byte-order mark, or as UTF-16 ("Unicode").
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
+        return parse_policy(tomllib.loads(text), str(path))
+    except UnicodeDecodeError:
+        problem = "is not text in UTF-8; save it as UTF-8"
+    except tomllib.TOMLDecodeError as error:
         problem = f"is not valid TOML ({error})"
     except _InvalidPolicyError as error:
         problem = f"has a problem: {error}"
-    return Policy(
-        origin=str(path),
-        problems=(
-            f"The IT policy file {path} {problem}; msguide ignores it and uses safe defaults. "
-            "Tell your IT team.",
-        ),
-    )
+    return safe_fallback(str(path), f"The IT policy file {path} {problem}")
+
+
+def is_machine_wide(path: Path) -> bool:
+    """Whether `path` is the shared policy file that standard users may create (Windows)."""
+    if os.name != "nt":
+        return False
+    from msguide.paths import site_policy_path
+
+    try:
+        return path.resolve() == site_policy_path().resolve()
+    except OSError:
+        return True
+
+
+def user_can_modify(path: Path) -> bool:
+    """Whether this account could change or replace the file at `path`."""
+    try:
+        # Opening for writing changes nothing, and on Windows it checks the file's ACL, which
+        # os.access does not.
+        with path.open("r+b"):
+            return True
+    except OSError:
+        pass
+    # On POSIX whoever can write the folder can replace the file.
+    return os.name != "nt" and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _setting_kinds() -> dict[str, type]:
+    """Types of the user settings a policy may lock, so registry values convert to them."""
+    from msguide.settings import SETTINGS
+
+    return {s.name: s.kind for s in SETTINGS}

@@ -1,0 +1,1 @@
+"""Keeping sources current: fetch feeds over the network, verify them, import them. No widgets."""
