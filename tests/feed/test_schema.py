@@ -58,3 +58,15 @@ def test_schema_refuses_what_the_parser_refuses(
         target = target[step]  # type: ignore[index]
     target[path[-1]] = value  # type: ignore[index]
     assert list(validator.iter_errors(doc)), f"schema accepted {path}={value!r}"
+
+
+def test_publisher_guide_example_is_a_valid_feed() -> None:
+    import re
+
+    from msguide.feed.parse import parse
+
+    guide = (SCHEMA_FILE.parent / "feed-format.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", guide, re.S)
+    assert example is not None
+    feed = parse(example.group(1).encode())
+    assert [i.kind for i in feed.items] == ["resource", "contact"]
