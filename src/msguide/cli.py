@@ -85,9 +85,21 @@ def _print_result(result: Any, verbose: bool = True) -> None:
             print(f"  {mark} … and {len(changes) - 50} more")
 
 
+def _require_admin_tools(what: str) -> None:
+    """Import and rollback are admin tools, which the IT policy may hide (`[admin] tools`)."""
+    from msguide.paths import locations
+    from msguide.policy import load_policy
+
+    policy = load_policy(locations().policy)
+    if not policy.admin_tools:
+        why = f" {policy.problems[0]}" if policy.problems else ""
+        raise UsageError(f"{what} is turned off by your IT policy ({policy.origin}).{why}")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from msguide.importing import import_file, looks_like_url
 
+    _require_admin_tools("importing feeds")
     if looks_like_url(args.source):
         from msguide.sync.service import import_url
 
@@ -133,6 +145,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     from msguide.store.importer import rollback
 
+    _require_admin_tools("rolling back content")
     with _open_store() as store:
         result = rollback(store, args.source, args.sequence, dry_run=args.dry_run)
     if args.json:
@@ -478,6 +491,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.self_test:
             return cmd_self_test(args)
+        if args.command not in (None, "gui"):  # the desktop app starts its own log
+            from msguide.logsetup import setup_logging
+
+            setup_logging(what=f"msguide {args.command}")
         handler = getattr(args, "handler", None)
         if handler is None:
             return cmd_gui(argparse.Namespace(qt_args=[]))

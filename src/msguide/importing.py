@@ -1,15 +1,31 @@
-"""Import a feed file the way an admin does: size check, parse, verify, then apply."""
+"""Import a feed file the way an admin does: size check, parse, verify, then apply.
+
+The steps are separate so the desktop app can show a preview before anything changes:
+`check_feed_file` (read, parse, judge the signature; no store), `preview_import` (the dry-run
+diff), `apply_import` (the real import). `import_file` runs them in one go for the CLI.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 
-from msguide.errors import StorageError, UsageError
+from msguide.errors import (
+    MsguideError,
+    RollbackRefusedError,
+    StorageError,
+    UntrustedFeedError,
+    UsageError,
+)
+from msguide.feed.model import Feed
 from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE, Limits, parse
 from msguide.paths import locations
 from msguide.policy import Policy, load_policy
 from msguide.store.db import Store
 from msguide.store.importer import ImportResult, Provenance, import_feed
+
+log = logging.getLogger(__name__)
 
 
 def looks_like_url(text: str) -> bool:
@@ -36,6 +52,142 @@ def read_feed_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
         raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedFeed:
+    """A feed file read, parsed and its signature judged; the store is not touched.
+
+    `refusal` is set (and `provenance` is None) when the signature rules refuse the feed: the
+    feed's own details can still be shown, but it must not be imported.
+    """
+
+    path: Path
+    raw: bytes
+    feed: Feed
+    signature: bytes | None
+    provenance: Provenance | None
+    signature_text: str
+    refusal: UntrustedFeedError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedImport:
+    """What importing a checked feed would do. `preview` is the dry-run diff.
+
+    `older` explains why the import needs `force` (the feed is older than one already
+    accepted); `problem` says why it cannot be imported at all (then `preview` is None).
+    """
+
+    checked: CheckedFeed
+    preview: ImportResult | None
+    older: str | None = None
+    problem: MsguideError | None = None
+
+    @property
+    def importable(self) -> bool:
+        """True when importing would change content (a no-op preview carries a message)."""
+        return self.problem is None and self.preview is not None and not self.preview.message
+
+
+def check_feed_file(
+    path: Path,
+    *,
+    signature_path: Path | None = None,
+    policy: Policy | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> CheckedFeed:
+    """Read and parse `path` and judge its signature (`signature_path` or `<path>.minisig`).
+
+    Raises `FeedError` (located with `.path`), `UsageError` or `StorageError` when the file
+    cannot be read or is not a valid feed; a signature the policy refuses is kept in `refusal`.
+    """
+    from msguide.feed.signature import verify
+
+    raw = read_feed_file(path, limits)
+    feed = parse(raw, limits)
+    if signature_path is None:
+        candidate = path.with_name(path.name + ".minisig")
+        signature_path = candidate if candidate.exists() else None
+    signature = read_feed_file(signature_path) if signature_path is not None else None
+    policy = policy or load_policy(locations().policy)
+    trust = policy.trust_for(feed.source.id)
+    try:
+        status = verify(raw, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
+    except UntrustedFeedError as error:
+        return CheckedFeed(path, raw, feed, signature, None, f"refused: {error}", error)
+    provenance = Provenance(
+        origin=str(path.resolve()),
+        signature=signature,
+        signature_state=status.state,
+        signed_by=status.key_id,
+    )
+    return CheckedFeed(path, raw, feed, signature, provenance, status.describe())
+
+
+def preview_import(store: Store, checked: CheckedFeed) -> PreparedImport:
+    """The diff importing `checked` would make (a dry run: nothing changes)."""
+    if checked.provenance is None:
+        return PreparedImport(checked, None, problem=checked.refusal)
+    feed, raw, provenance = checked.feed, checked.raw, checked.provenance
+    try:
+        return PreparedImport(checked, import_feed(store, feed, raw, provenance, dry_run=True))
+    except RollbackRefusedError as refused:
+        older = str(refused)
+    try:
+        preview = import_feed(store, feed, raw, provenance, dry_run=True, force=True)
+    except RollbackRefusedError as error:  # a conflict that no force may override
+        return PreparedImport(checked, None, problem=error)
+    return PreparedImport(checked, preview, older=older)
+
+
+def prepare_import(
+    store: Store,
+    path: Path,
+    *,
+    signature_path: Path | None = None,
+    policy: Policy | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> PreparedImport:
+    """Check a feed file and compute what importing it would change; nothing changes."""
+    checked = check_feed_file(path, signature_path=signature_path, policy=policy, limits=limits)
+    return preview_import(store, checked)
+
+
+def apply_import(store: Store, prepared: PreparedImport, *, force: bool = False) -> ImportResult:
+    """Import a previewed feed. Refuses if the source's content changed since the preview."""
+    if prepared.problem is not None:
+        raise prepared.problem
+    checked, preview = prepared.checked, prepared.preview
+    assert checked.provenance is not None and preview is not None
+    if prepared.older is not None and not force:
+        raise RollbackRefusedError(prepared.older)
+    current = _current_sequence(store, checked.feed.source.id)
+    if current != preview.previous_sequence:
+        raise UsageError(
+            f"the content of {checked.feed.source.id} changed since the preview (it is now "
+            f"at sequence {current}); nothing was imported; check the preview again"
+        )
+    result = import_feed(store, checked.feed, checked.raw, checked.provenance, force=force)
+    log.info(
+        "imported %s: %s (from %s, %s%s)",
+        checked.path,
+        result.summary(),
+        checked.provenance.origin,
+        checked.signature_text,
+        ", forced" if force else "",
+    )
+    return result
+
+
+def _current_sequence(store: Store, source_id: str) -> int | None:
+    with store.read() as connection:
+        value = connection.exec_driver_sql(
+            "SELECT r.sequence FROM sources s JOIN revisions r ON r.id = s.current_revision_id "
+            "WHERE s.id = ?",
+            (source_id,),
+        ).scalar()
+    return None if value is None else int(value)
+
+
 def import_file(
     store: Store,
     path: Path,
@@ -47,21 +199,13 @@ def import_file(
     limits: Limits = DEFAULT_LIMITS,
 ) -> ImportResult:
     """Import a feed file; its signature is `signature_path` or `<path>.minisig` if present."""
-    from msguide.feed.signature import verify
-
-    raw = read_feed_file(path, limits)
-    feed = parse(raw, limits)
-    if signature_path is None:
-        candidate = path.with_name(path.name + ".minisig")
-        signature_path = candidate if candidate.exists() else None
-    signature = read_feed_file(signature_path) if signature_path is not None else None
-    policy = policy or load_policy(locations().policy)
-    trust = policy.trust_for(feed.source.id)
-    status = verify(raw, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
-    provenance = Provenance(
-        origin=str(path.resolve()),
-        signature=signature,
-        signature_state=status.state,
-        signed_by=status.key_id,
+    checked = check_feed_file(path, signature_path=signature_path, policy=policy, limits=limits)
+    if checked.refusal is not None:
+        raise checked.refusal
+    assert checked.provenance is not None
+    result = import_feed(
+        store, checked.feed, checked.raw, checked.provenance, force=force, dry_run=dry_run
     )
-    return import_feed(store, feed, raw, provenance, force=force, dry_run=dry_run)
+    if result.applied:
+        log.info("imported %s: %s (%s)", path, result.summary(), checked.signature_text)
+    return result

@@ -7,12 +7,12 @@ state is not a setting: the UI keeps it separately.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from msguide.atomic import write_atomically
 from msguide.errors import StorageError, UsageError
 from msguide.policy import DEFAULT_SYNC_HOURS, Policy, SourcePolicy
 
@@ -78,6 +78,25 @@ class Settings:
         self._values: dict[str, Any] = {}
         self._sources: list[SourcePolicy] = []
         self._load()
+        self._check_locks()
+
+    def _check_locks(self) -> None:
+        """Say when a lock names no setting or gives a value it cannot take (IT's typo)."""
+        for name, value in self.policy.locked.items():
+            setting = BY_NAME.get(name)
+            if setting is None and name != "sources":
+                self.problems.append(
+                    f'The IT policy ({self.policy.origin}) locks "{name}", which is not a '
+                    "setting msguide has; that lock does nothing. Tell your IT team."
+                )
+            elif setting is not None and value is not None:
+                try:
+                    _coerce(setting, value)
+                except ValueError as error:
+                    self.problems.append(
+                        f"The IT policy ({self.policy.origin}) locks a setting to a value it "
+                        f"cannot take ({error}); msguide uses the default. Tell your IT team."
+                    )
 
     def _load(self) -> None:
         try:
@@ -156,6 +175,10 @@ class Settings:
         known = {s.url for s in self.policy.sources}
         return list(self.policy.sources) + [s for s in self._sources if s.url not in known]
 
+    def user_sources(self) -> list[SourcePolicy]:
+        """The feeds the person added themselves (settings.toml), policy ones excluded."""
+        return list(self._sources)
+
     def set_user_sources(self, sources: list[SourcePolicy]) -> None:
         if self.policy.is_locked("sources"):
             raise UsageError("the list of feeds is locked by your IT policy")
@@ -182,13 +205,11 @@ class Settings:
         text = "\n".join(lines)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(self.path.name + ".tmp")
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, self.path)
         except OSError as error:
             raise StorageError(
                 f"cannot save settings to {self.path}: {error.strerror or error}"
             ) from None
+        write_atomically(self.path, text.encode("utf-8"))
 
 
 def _toml_value(value: Any) -> str:

@@ -38,7 +38,8 @@ def test_fresh_install_search_nrm_adult_lists_adult_guidance_first(cli) -> None:
         assert key in hits[0]
     text = cli("search", "nrm adult")
     assert text.code == 0
-    assert text.out.splitlines()[0].startswith("1. National referral mechanism (NRM) guidance: adult")
+    first = text.out.splitlines()[0]
+    assert first.startswith("1. National referral mechanism (NRM) guidance: adult")
 
 
 def test_search_filters_and_limit(cli) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,9 @@ from msguide.paths import bundled, locations
 from msguide.policy import load_policy
 from msguide.settings import Settings
 from msguide.ui.content import ContentService
+from msguide.ui.instance import bring_forward
 from msguide.ui.main_window import MainWindow
+from msguide.ui.startup import claim_instance, prepare_start
 from msguide.ui.state import UiState
 
 
@@ -44,7 +46,13 @@ def build_window(settings: Settings | None = None) -> tuple[MainWindow, ContentS
 
 def run(argv: Sequence[str] | None = None) -> int:
     app = application(sys.argv if argv is None else argv)
+    # Log file, then one msguide per data folder: a second start brings this window forward.
+    prepare_start(locations())
+    instance = claim_instance(locations())
+    if instance is None:
+        return 0
     window, service = build_window()
+    instance.raiseRequested.connect(lambda: bring_forward(window))
     window.show()
     # Open the store once the window has painted: the search field is usable at once.
     QTimer.singleShot(0, service.open)

@@ -32,6 +32,7 @@ from msguide.ui.links import copy_text, open_link
 from msguide.ui.news import NewsDock
 from msguide.ui.results import ResultDelegate, ResultListModel
 from msguide.ui.sidebar import FiltersRole, KeyRole, SidebarModel
+from msguide.ui.syncing import SyncUi
 from msguide.ui.text import human_date
 
 if TYPE_CHECKING:
@@ -89,11 +90,19 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         zoom = settings.get("ui.zoom_percent") if settings else 100
         self.set_zoom(int(zoom), save=False)
+        self.sync_ui = SyncUi(self)
+        self.search_bar.addAction(self.sync_ui.action)
+        self.file_menu.insertAction(self.quit_action, self.sync_ui.action)
+        self.file_menu.insertSeparator(self.quit_action)
+        from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
+
+        install_admin_tools(self)
 
     # --- construction ---------------------------------------------------------------------
 
     def _build_search(self) -> None:
         bar = QToolBar("Search")
+        self.search_bar = bar
         bar.setObjectName("searchBar")
         bar.setAccessibleName("Search bar")
         bar.setMovable(False)
@@ -359,6 +368,7 @@ class MainWindow(QMainWindow):
             for problem in [*self.settings.policy.problems, *self.settings.problems]:
                 self.show_notice(problem)
         self.refresh_all()
+        self.sync_ui.store_ready()
 
     def _store_failed(self, message: str) -> None:
         self.empty_state.setText(
@@ -714,4 +724,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.sync_ui.shutdown()
         super().closeEvent(event)
