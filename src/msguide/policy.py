@@ -132,6 +132,13 @@ def _source(raw: Any, index: int) -> SourcePolicy:
         for k in _expect(table.get("keys", []), list, f"{where}.keys")
     )
     source_id = table.get("id")
+    if source_id is None and keys:
+        # Without the id, the pinned keys could not be matched to a feed file imported by hand,
+        # which would then be accepted unsigned.
+        raise _InvalidPolicyError(
+            f"{where}.id is missing: a source with pinned keys needs the id its feed gives in "
+            '_msguide.source.id (for example id = "hiow-msp")'
+        )
     if source_id is not None:
         _expect(source_id, str, f"{where}.id")
     return SourcePolicy(

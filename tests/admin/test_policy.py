@@ -66,6 +66,7 @@ def test_the_documented_example_is_valid_and_complete() -> None:
         (b"[[sources]]\nurl = 'ftp://example.org/feed.json'\n", ["must be an https:// address"]),
         (b"[[sources]]\nid = 'x'\n", ["sources[0].url should be str"]),
         (b"[[sources]]\nurl = 'https://e.org/f.json'\nkeys = 'RW'\n", ["keys should be list"]),
+        (b"[[sources]]\nurl = 'https://e.org/f.json'\nkeys = ['RWQ']\n", ["id is missing"]),
         (b"sources = 'https://example.org'\n", ["sources should be list"]),
         (b"[locks]\nsettings = 'sync.interval_hours'\n", ["locks.settings should be list"]),
         (b"\xff\xfe\x00garbage\xc3", ["is not"]),
