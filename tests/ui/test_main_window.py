@@ -271,3 +271,19 @@ def test_f1_lists_the_shortcuts(window: MainWindow) -> None:
     assert "Ctrl+Shift+C" in lines["Copy link"]
     assert "F1" in lines["Keyboard shortcuts"]
     assert "Ctrl+Shift+H" in lines["Quick hide"]
+
+
+def test_news_pane_choice_is_kept_across_restarts(qtbot: QtBot, open_window: WindowFactory) -> None:
+    window, service = open_window()
+    assert window.news.isVisible()
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert not window.news.isVisible()
+    window.close()
+    service.close()
+    again, _ = open_window()
+    assert not again.news.isVisible()
+    assert again.settings is not None and again.settings.get("ui.show_news") is False

@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         zoom = settings.get("ui.zoom_percent") if settings else 100
         self.set_zoom(int(zoom), save=False)
+        if settings is not None:
+            self.news.setVisible(bool(settings.get("ui.show_news")))
+        self.news_toggle.triggered.connect(self._news_toggled)
         self.sync_ui = SyncUi(self)
         self.search_bar.addAction(self.sync_ui.action)
         self.file_menu.insertAction(self.quit_action, self.sync_ui.action)
@@ -179,7 +182,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([220, 420, 520])
+        self.splitter.setSizes([260, 420, 520])
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -373,8 +376,8 @@ class MainWindow(QMainWindow):
     def _store_failed(self, message: str) -> None:
         self.empty_state.setText(
             f"msguide could not open your content.\n\n{message}\n\n"
-            "Nothing has been deleted. If this keeps happening, use Help ▸ Keyboard shortcuts "
-            "to find Diagnostics, or ask your IT team."
+            "Nothing has been deleted. If this keeps happening, Help ▸ Diagnostics shows what "
+            "to tell your IT team."
         )
         self.results_stack.setCurrentWidget(self.empty_state)
         self.content_label.setText("No content loaded")
@@ -665,6 +668,19 @@ class MainWindow(QMainWindow):
         from msguide.ui.shortcuts import ShortcutsDialog
 
         ShortcutsDialog(self.actions(), self).exec()
+
+    def _news_toggled(self, visible: bool) -> None:
+        """View ▸ News pane is the same choice as the setting, so the two never disagree."""
+        settings = self.settings
+        if settings is None or settings.is_locked("ui.show_news"):
+            return
+        from msguide.errors import MsguideError
+
+        try:
+            settings.set("ui.show_news", visible)
+            settings.save()
+        except MsguideError as error:
+            self.show_message(str(error))
 
     # --- zoom -----------------------------------------------------------------------------
 
