@@ -38,6 +38,8 @@ def _versions() -> dict[str, str]:
 def store_report(store_path: Any) -> dict[str, Any]:
     from msguide.store.db import Store
     from msguide.store.history import source_statuses
+    from msguide.store.location import journal_choice
+    from msguide.store.recovery import read_only_mode
 
     report: dict[str, Any] = {"path": str(store_path), "exists": store_path.exists()}
     if not store_path.exists():
@@ -46,8 +48,15 @@ def store_report(store_path: Any) -> dict[str, Any]:
         )
         return report
     try:
-        with Store.open(store_path, read_only=True) as store, store.read() as connection:
-            check = connection.exec_driver_sql("PRAGMA quick_check").scalar_one()
+        # A folder that cannot be written still gets a report (recovery.read_only_mode).
+        immutable = read_only_mode(store_path) == "immutable"
+        with (
+            Store.open(store_path, read_only=True, immutable=immutable) as store,
+            store.read() as connection,
+        ):
+            # A damaged store reports one row per problem: show the first few, never crash.
+            problems = connection.exec_driver_sql("PRAGMA quick_check(5)").scalars()
+            check = "; ".join(str(p) for p in problems)
             items = connection.exec_driver_sql("SELECT COUNT(*) FROM items").scalar_one()
             report.update(
                 ok=check == "ok",
@@ -55,6 +64,9 @@ def store_report(store_path: Any) -> dict[str, Any]:
                 items=items,
                 schema=store.schema_version(),
                 journal_mode=connection.exec_driver_sql("PRAGMA journal_mode").scalar_one(),
+                # What msguide chooses here and why: WAL on a local disk, never on a share.
+                journal_mode_chosen=journal_choice(store_path)[0].lower(),
+                journal_reason=journal_choice(store_path)[1],
                 size_bytes=store_path.stat().st_size,
             )
             report["sources"] = [s.to_json() for s in source_statuses(store)]
@@ -100,6 +112,7 @@ def format_report(report: dict[str, Any]) -> str:
             f"Store: ok, {store['items']} items, schema {store['schema']}, "
             f"{store['journal_mode']} journal, {store['size_bytes']:,} bytes"
         )
+        lines.append(f"  journal: {store['journal_reason']}")
     else:
         lines.append(f"Store: PROBLEM: {store.get('problem') or store.get('integrity')}")
     for source in report["sources"]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from msguide.paths import Locations, bundled, locations
 from msguide.store.db import Store
-from msguide.store.seed import install_seed
+from msguide.store.recovery import start_store
 
 SEED_PATH = "data/seed.sqlite"
 
@@ -21,18 +21,14 @@ class OpenedStore:
 
 
 def open_user_store(where: Locations | None = None, *, read_only: bool = False) -> OpenedStore:
-    """Open the user's store, copying the bundled seed there on first start."""
+    """Open the user's store: the bundled seed on first start; checked at every start.
+
+    A damaged store is set aside and restored from a backup (else the seed); a data folder
+    that cannot be written gives a read-only store. Either way `notices` says so once
+    (msguide.store.recovery). Imports and rollbacks back the store up into `where.backups`.
+    """
     where = where or locations()
-    notices: list[str] = []
-    seeded = False
-    if not where.store.exists() and not read_only:
-        seed = bundled(SEED_PATH)
-        if seed.exists():
-            seeded = install_seed(seed, where.store)
-        else:
-            notices.append(
-                f"The bundled content ({seed}) is missing, so msguide starts empty; "
-                "sync or import a feed, or reinstall msguide."
-            )
-    store = Store.open(where.store, read_only=read_only)
-    return OpenedStore(store, notices, seeded)
+    started = start_store(
+        where.store, backups=where.backups, seed=bundled(SEED_PATH), read_only=read_only
+    )
+    return OpenedStore(started.store, started.notices, started.seeded)

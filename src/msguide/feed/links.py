@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from msguide.feed.text import inert_text
+
 ALLOWED_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 WEB_SCHEMES = frozenset({"https", "http"})
 MAX_URL_LENGTH = 2048
@@ -17,7 +19,9 @@ _EMAIL = re.compile(r"^[^@\s/?#]+@[^@\s/?#]+\.[^@\s/?#]+$")
 
 
 def _shown(url: str) -> str:
-    return url if len(url) <= 80 else url[:77] + "…"
+    # Messages quote the link: never let its control or direction-override characters reach
+    # a terminal or a dialog (an RLO would reorder the message itself).
+    return inert_text(url if len(url) <= 80 else url[:77] + "…")
 
 
 def link_problem(url: str, schemes: frozenset[str] = ALLOWED_SCHEMES) -> str | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,14 +26,24 @@ class Limits:
     # Objects in the whole document, on average: an item, its _msguide and one attachment with
     # its _msguide. Bounding this stops a flood of tiny objects before it is all in memory.
     objects_per_item: int = 4
+    # Lists per item (tags, audiences, categories, attachments) with room for "[" in text:
+    # counted in the bytes before parsing, because json.loads has no hook for lists and a
+    # flood of 6 million empty lists in 20 MB would take seconds and 400 MB to build.
+    lists_per_item: int = 8
     max_number_digits: int = 19
+
+    @property
+    def max_objects(self) -> int:
+        return self.max_items * self.objects_per_item + 10_000
 
 
 DEFAULT_LIMITS = Limits()
 
 
 class _TooManyObjectsError(Exception):
-    pass
+    def __init__(self, what: str = "objects") -> None:
+        super().__init__(what)
+        self.what = what
 
 
 class _StrictJson:
@@ -38,7 +51,10 @@ class _StrictJson:
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.budget = limits.max_items * limits.objects_per_item + 10_000
+        self.budget = limits.max_objects
+        # Every number passes through a Python hook (slow): a flood of them is bounded too.
+        # A feed's numbers are a few per item (sequence, format, attachment sizes).
+        self.numbers = limits.max_objects
 
     def object_pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         self.budget -= 1
@@ -60,6 +76,7 @@ class _StrictJson:
         raise FeedError(f"{name} is not a number JSON allows; use a plain number")
 
     def integer(self, text: str) -> int:
+        self._count_number()
         if len(text) > self.limits.max_number_digits:
             raise FeedError(
                 f"a number with {len(text)} digits is too long; "
@@ -68,12 +85,18 @@ class _StrictJson:
         return int(text)
 
     def real(self, text: str) -> float:
+        self._count_number()
         if len(text) > 40:
             raise FeedError(f"a number written with {len(text)} characters is too long")
         value = float(text)
         if value in (float("inf"), float("-inf")):
             raise FeedError(f"the number {text[:20]} is too large")
         return value
+
+    def _count_number(self) -> None:
+        self.numbers -= 1
+        if self.numbers < 0:
+            raise _TooManyObjectsError("numbers")
 
     def loads(self, text: str) -> Any:
         return json.loads(
@@ -109,6 +132,8 @@ def load_json(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Any:
         )
     if not raw.strip():
         raise FeedError("the file is empty; a feed is a JSON object")
+    if raw.count(b"[") > limits.max_items * limits.lists_per_item + 10_000:
+        raise _too_many("lists", limits)
     text = _decode(raw)
     try:
         return _StrictJson(limits).loads(text)
@@ -123,19 +148,40 @@ def load_json(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Any:
         ) from None
     except RecursionError:
         raise FeedError("the JSON is nested too deeply to be a feed") from None
-    except _TooManyObjectsError:
-        raise FeedError(
-            f"the feed holds far more objects than {limits.max_items} items can; "
-            "it is too large or not a feed"
-        ) from None
+    except _TooManyObjectsError as error:
+        raise _too_many(error.what, limits) from None
     except ValueError as error:  # int() refusing a huge literal, and the like
         raise FeedError(f"not valid JSON: {error}") from None
 
 
+def _too_many(what: str, limits: Limits) -> FeedError:
+    return FeedError(
+        f"the feed holds far more {what} than {limits.max_items} items can; "
+        "it is too large or not a feed"
+    )
+
+
 def parse(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Feed:
     """Parse and validate feed bytes. Raises `FeedError` (with `.path`) and nothing else."""
-    document = load_json(raw, limits)
-    return validate(document, limits)
+    with _collector_paused():
+        document = load_json(raw, limits)
+        return validate(document, limits)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a feed's objects are built (they form no cycles).
+
+    Otherwise it walks the growing document again and again: for a 100k-item feed that made
+    parsing 1.6x slower. Reference counting frees everything as usual meanwhile.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:

@@ -75,6 +75,14 @@ class Text(Rule):
     min_length: int = 0
     doc: str = ""
     expected = "text"
+    # Compiled once: a feed checks the same few patterns hundreds of thousands of times.
+    _fullmatch: Callable[[str], object] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
+
+    def __post_init__(self) -> None:
+        if self.pattern is not None:
+            object.__setattr__(self, "_fullmatch", re.compile(self.pattern).fullmatch)
 
     def check(self, value: Any) -> str:
         if type(value) is not str:
@@ -83,14 +91,14 @@ class Text(Rule):
             raise RuleError(
                 f"is {len(value)} characters long; the most allowed is {self.max_length}"
             )
-        if self.pattern is not None:
-            if not re.fullmatch(self.pattern, value):
+        if self._fullmatch is not None:
+            if not self._fullmatch(value):
                 raise RuleError(
                     f'"{inert_text(value[:60])}" is not allowed here; {self.pattern_hint}'
                 )
             return value
         text: str = inert_text(value, multiline=self.multiline)
-        if len(text.strip()) < self.min_length:
+        if self.min_length and len(text.strip()) < self.min_length:
             raise RuleError("is empty; give it some text")
         return text
 
@@ -318,20 +326,29 @@ class Record(Rule):
     doc: str = ""
     required_note: Mapping[str, str] = field(default_factory=dict)
     expected = "an object"
+    # (name, check, required) per field, looked up once rather than for every object checked.
+    _checks: tuple[tuple[str, Callable[[Any], Any], bool], ...] = field(
+        init=False, repr=False, compare=False, default=()
+    )
+
+    def __post_init__(self) -> None:
+        checks = tuple((name, spec.rule.check, spec.required) for name, spec in self.fields.items())
+        object.__setattr__(self, "_checks", checks)
 
     def check(self, value: Any) -> Any:
         if type(value) is not dict:
             raise self.wrong_type(value)
         out: dict[str, Any] = {}
-        for name, spec in self.fields.items():
-            raw = value.get(name)
+        get = value.get
+        for name, check, required in self._checks:
+            raw = get(name)
             if raw is None:
-                if spec.required:
+                if required:
                     note = self.required_note.get(name, "")
                     raise RuleError(f"is missing{'; ' + note if note else ''}").add_step(f".{name}")
                 continue
             try:
-                out[name] = spec.rule.check(raw)
+                out[name] = check(raw)
             except RuleError as error:
                 raise error.add_step(f".{name}") from None
         return self.build(out) if self.build is not None else out

@@ -51,10 +51,15 @@ def _public_key(text: str) -> minisign.PublicKey:
         ) from None
 
 
+def key_id_text(key_id: bytes) -> str:
+    """A key id as minisign prints it: the little-endian number in hex, no leading zeros."""
+    return format(int.from_bytes(key_id, "little"), "X")
+
+
 def public_key_id(text: str) -> str:
     """The key id minisign prints for a public key (`RW…` base64 or a .pub file's text)."""
     key = _public_key(text)
-    return bytes(key._keynum_pk.key_id)[::-1].hex().upper()
+    return key_id_text(bytes(key._keynum_pk.key_id))
 
 
 def _signature(data: bytes) -> minisign.Signature:
@@ -68,7 +73,7 @@ def _signature(data: bytes) -> minisign.Signature:
 
 
 def signature_key_id(signature: bytes) -> str:
-    return bytes(_signature(signature)._key_id)[::-1].hex().upper()
+    return key_id_text(bytes(_signature(signature)._key_id))
 
 
 def verify(
@@ -111,10 +116,10 @@ def verify(
                 "the signature does not match the feed: it was changed after signing or the "
                 "signature belongs to another file; it was not imported"
             ) from None
-        return SignatureStatus("verified", wanted[::-1].hex().upper(), parsed.trusted_comment)
+        return SignatureStatus("verified", key_id_text(wanted), parsed.trusted_comment)
     pinned = ", ".join(public_key_id(k) for k in keys)
     raise UntrustedFeedError(
-        f"the feed is signed by key {wanted[::-1].hex().upper()}, which is not a trusted key "
+        f"the feed is signed by key {key_id_text(wanted)}, which is not a trusted key "
         f"for this source (trusted: {pinned}); it was not imported"
     )
 

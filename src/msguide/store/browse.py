@@ -9,7 +9,7 @@ from msguide.feed.model import Item, Taxon
 from msguide.store.content import load_items
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from msguide.store.reader import Reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ UNION ALL SELECT 'source:' || source_id, COUNT(*) FROM items GROUP BY source_id
 """
 
 
-def _taxa(connection: Connection, table: str) -> list[Taxon]:
+def _taxa(connection: Reader, table: str) -> list[Taxon]:
     seen: dict[str, Taxon] = {}
     rows = connection.exec_driver_sql(
         f"SELECT t.id, t.label, t.description FROM {table} t JOIN sources s ON s.id = t.source_id "
@@ -62,7 +62,7 @@ def _taxa(connection: Connection, table: str) -> list[Taxon]:
     return list(seen.values())
 
 
-def sidebar_data(connection: Connection) -> SidebarData:
+def sidebar_data(connection: Reader) -> SidebarData:
     counts = {row[0]: int(row[1]) for row in connection.exec_driver_sql(_COUNTS)}
     sources = tuple(
         SourceEntry(row[0], row[1], counts.get(f"source:{row[0]}", 0))
@@ -86,7 +86,7 @@ def sidebar_data(connection: Connection) -> SidebarData:
     )
 
 
-def _helpline(connection: Connection) -> tuple[str, str] | None:
+def _helpline(connection: Reader) -> tuple[str, str] | None:
     row = connection.exec_driver_sql(
         "SELECT title, phone FROM items WHERE kind = 'contact' AND phone != '' "
         "ORDER BY pinned DESC, position LIMIT 1"
@@ -110,7 +110,7 @@ class ItemDetail:
     is_updated: bool
 
 
-def item_detail(connection: Connection, rowid: int) -> ItemDetail | None:
+def item_detail(connection: Reader, rowid: int) -> ItemDetail | None:
     head = connection.exec_driver_sql(
         "SELECT items.source_id, s.name, "
         "EXISTS (SELECT 1 FROM favourites f WHERE f.source_id = items.source_id "

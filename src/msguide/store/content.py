@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from msguide.feed.model import Attachment, Item, ItemFormat, ItemKind, Taxon
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from msguide.store.reader import Reader
 
 ITEM_COLUMNS = (
     "id, item_id, kind, title, url, summary, content_text, date_published, date_modified, "
@@ -29,7 +29,7 @@ def _placeholders(count: int) -> str:
 
 
 def _grouped(
-    connection: Connection, sql: str, rowids: Sequence[int]
+    connection: Reader, sql: str, rowids: Sequence[int]
 ) -> dict[int, list[tuple[Any, ...]]]:
     out: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for chunk in chunks(rowids):
@@ -39,7 +39,7 @@ def _grouped(
     return out
 
 
-def load_items(connection: Connection, rowids: Sequence[int]) -> dict[int, Item]:
+def load_items(connection: Reader, rowids: Sequence[int]) -> dict[int, Item]:
     """Items by rowid, with tags, audiences, categories and attachments in feed order."""
     if not rowids:
         return {}
@@ -105,7 +105,7 @@ def load_items(connection: Connection, rowids: Sequence[int]) -> dict[int, Item]
     return items
 
 
-def load_taxa(connection: Connection, table: str, source_id: str) -> tuple[Taxon, ...]:
+def load_taxa(connection: Reader, table: str, source_id: str) -> tuple[Taxon, ...]:
     if table not in ("audiences", "categories"):
         raise ValueError(table)
     rows = connection.exec_driver_sql(
@@ -115,7 +115,7 @@ def load_taxa(connection: Connection, table: str, source_id: str) -> tuple[Taxon
     return tuple(Taxon(r[0], r[1], r[2]) for r in rows)
 
 
-def source_rowids(connection: Connection, source_id: str) -> list[int]:
+def source_rowids(connection: Reader, source_id: str) -> list[int]:
     rows = connection.exec_driver_sql(
         "SELECT id FROM items WHERE source_id = ? ORDER BY position", (source_id,)
     )

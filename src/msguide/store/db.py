@@ -1,37 +1,44 @@
-"""Opening the store: engine, connection pragmas, schema creation and upgrades.
+"""Opening the store: connections, pragmas, schema creation and upgrades.
 
-One `Store` per process. Reads use plain connections; writes go through `Store.write()`, which
-takes SQLite's write lock up front (BEGIN IMMEDIATE) so two writers queue instead of failing
-half-way. Sessions never cross threads: each task opens its own.
+One `Store` per process. Reads go through `Store.read()`: sqlite3 itself (msguide.store.reader),
+so showing content never waits for SQLAlchemy to load. Writes go through `Store.write()`, a
+SQLAlchemy session that takes SQLite's write lock up front (BEGIN IMMEDIATE) so two writers
+queue instead of failing half-way; the engine is made on the first write. Connections and
+sessions never cross threads: each task opens its own.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from msguide.errors import StorageError
-from msguide.store.location import is_network_path
-from msguide.store.models import Base
+from msguide.store.location import journal_choice
+from msguide.store.query import RANK_WEIGHTS
+from msguide.store.reader import ReadConnection
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 
+# Prefix indexes for 1 to 3 letters: the first keystrokes of a search match the most words,
+# and without an index FTS5 merges every such word's list (a one-letter search at 100k items
+# took 0.4-0.6 s instead of 0.14-0.26 s). Longer prefixes match few enough words not to need one.
 FTS_DDL = (
     "CREATE VIRTUAL TABLE items_fts USING fts5("
     "title, summary, content_text, tags_text, publisher, "
     "content='items', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
-    # Title counts most, then summary and tags; the body least (DESIGN.md §5).
-    "INSERT INTO items_fts(items_fts, rank) VALUES('rank', 'bm25(10.0, 4.0, 1.0, 3.0, 2.0)')",
+    "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')",
+    f"INSERT INTO items_fts(items_fts, rank) VALUES('rank', 'bm25({RANK_WEIGHTS})')",
 )
 
 # Ordered upgrades: MIGRATIONS[n] takes a store from schema n+1 to n+2. Each runs in the
@@ -41,22 +48,34 @@ MIGRATIONS: list[tuple[str, ...]] = []
 
 def _journal_mode(path: Path) -> str:
     # WAL needs shared memory that network file systems do not provide (sqlite.org/wal.html).
-    return "DELETE" if is_network_path(path) else "WAL"
+    return journal_choice(path)[0]
 
 
 class Store:
     """The SQLite store at `path`. Create with `Store.open`; close with `close()`."""
 
-    def __init__(self, path: Path, engine: Engine, *, read_only: bool, journal_mode: str) -> None:
+    def __init__(
+        self, path: Path, *, read_only: bool, journal_mode: str, immutable: bool = False
+    ) -> None:
         self.path = path
-        self.engine = engine
         self.read_only = read_only
         self.journal_mode = journal_mode
-        self._writer = engine.execution_options(msguide_begin="BEGIN IMMEDIATE")
+        self.immutable = immutable
+        # Where importer.import_feed/rollback keep a copy before changing content (store.backup);
+        # set by services.open_user_store, None for stores that need no backups (tests, seed).
+        self.backup_folder: Path | None = None
+        self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: Path, *, read_only: bool = False, create: bool = True) -> Store:
-        """Open (and if needed create or upgrade) the store. Raises `StorageError`."""
+    def open(
+        cls, path: Path, *, read_only: bool = False, create: bool = True, immutable: bool = False
+    ) -> Store:
+        """Open (and if needed create or upgrade) the store. Raises `StorageError`.
+
+        `immutable` (read-only only) promises SQLite that nobody changes the file: it is how a
+        WAL store in a folder that cannot be written is read at all (no -shm file can be made).
+        """
         path = Path(path)
         if not path.exists():
             if read_only or not create:
@@ -67,18 +86,34 @@ class Store:
                 raise StorageError(
                     f"cannot create the data folder {path.parent}: {error.strerror}"
                 ) from None
-        journal_mode = _journal_mode(path)
-        engine = _create_engine(path, read_only=read_only, journal_mode=journal_mode)
-        store = cls(path, engine, read_only=read_only, journal_mode=journal_mode)
+        store = cls(
+            path, read_only=read_only, journal_mode=_journal_mode(path), immutable=immutable
+        )
         try:
             store._prepare_schema()
         except BaseException:
-            engine.dispose()
+            store.close()
             raise
         return store
 
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine, made (and SQLAlchemy loaded) on first use."""
+        with self._engine_lock:
+            if self._engine is None:
+                self._engine = _create_engine(
+                    self.path,
+                    read_only=self.read_only,
+                    journal_mode=self.journal_mode,
+                    immutable=self.immutable,
+                )
+            return self._engine
+
     def close(self) -> None:
-        self.engine.dispose()
+        with self._engine_lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
 
     def __enter__(self) -> Store:
         return self
@@ -86,11 +121,31 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def connect_sqlite(self) -> sqlite3.Connection:
+        """A plain sqlite3 connection with the store's pragmas (the caller closes it)."""
+        if self.read_only:
+            flags = "mode=ro&immutable=1" if self.immutable else "mode=ro"
+            raw = sqlite3.connect(
+                f"file:{sqlite_uri_path(self.path)}?{flags}",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        else:
+            raw = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return raw
+
     @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """A connection for reading: one consistent snapshot per transaction."""
-        with storage_errors(), self.engine.connect() as connection:
-            yield connection
+    def read(self) -> Iterator[ReadConnection]:
+        """A connection for reading: one consistent snapshot until the block ends."""
+        with storage_errors():
+            raw = self.connect_sqlite()
+            try:
+                raw.execute("BEGIN")
+                yield ReadConnection(raw)
+            finally:
+                raw.close()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -100,12 +155,17 @@ class Store:
                 "the store is open read-only (the data folder cannot be written), "
                 "so nothing can be changed; ask IT to check the folder's permissions"
             )
-        with storage_errors(), Session(self._writer) as session, session.begin():
+        from sqlalchemy.orm import Session
+
+        writer = self.engine.execution_options(msguide_begin="BEGIN IMMEDIATE")
+        with storage_errors(), Session(writer) as session, session.begin():
             yield session
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A read session for ORM queries."""
+        from sqlalchemy.orm import Session
+
         with storage_errors(), Session(self.engine) as session:
             yield session
 
@@ -113,7 +173,20 @@ class Store:
         with self.read() as connection:
             return int(connection.exec_driver_sql("PRAGMA user_version").scalar_one())
 
+    def _settle_journal(self) -> None:
+        """Switch the file to the journal this location needs (WAL locally, never on a share)."""
+        with storage_errors():
+            raw = self.connect_sqlite()
+            try:
+                current = str(raw.execute("PRAGMA journal_mode").fetchone()[0])
+                if current.upper() != self.journal_mode:
+                    raw.execute(f"PRAGMA journal_mode = {self.journal_mode}")
+            finally:
+                raw.close()
+
     def _prepare_schema(self) -> None:
+        if not self.read_only:
+            self._settle_journal()
         version = self.schema_version()
         if version == SCHEMA_VERSION:
             return
@@ -127,7 +200,10 @@ class Store:
                 f"the store {self.path} needs an upgrade but is read-only; "
                 "open it once with write access"
             )
-        with self._writer.connect() as connection, connection.begin():
+        from msguide.store.models import Base
+
+        writer = self.engine.execution_options(msguide_begin="BEGIN IMMEDIATE")
+        with storage_errors(), writer.connect() as connection, connection.begin():
             if version == 0:
                 Base.metadata.create_all(connection)
                 for statement in FTS_DDL:
@@ -139,11 +215,24 @@ class Store:
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _create_engine(path: Path, *, read_only: bool, journal_mode: str) -> Engine:
+def sqlite_uri_path(path: Path | str) -> str:
+    """`path` %-escaped for a URL, so "#", "?" and "%" in folder names (C#dev, 100%) survive.
+
+    SQLAlchemy unescapes its URL once and SQLite unescapes a file: URI once more: the
+    read-only URL, which is both, is escaped twice.
+    """
+    return quote(Path(path).as_posix() if isinstance(path, Path) else path, safe="/:")
+
+
+def _create_engine(path: Path, *, read_only: bool, journal_mode: str, immutable: bool) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
     if read_only:
-        url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+        flags = "mode=ro&immutable=1" if immutable else "mode=ro"
+        url = f"sqlite:///file:{sqlite_uri_path(sqlite_uri_path(path))}?{flags}&uri=true"
     else:
-        url = f"sqlite:///{path.as_posix()}"
+        url = f"sqlite:///{sqlite_uri_path(path)}"
     # NullPool: connections are cheap, and none outlives its task or thread.
     engine = create_engine(url, poolclass=NullPool)
 
@@ -175,10 +264,30 @@ def storage_errors() -> Iterator[None]:
     """Turn SQLite's operational failures (disk full, locked, read-only) into `StorageError`."""
     try:
         yield
-    except OperationalError as error:
-        raise StorageError(describe_sqlite_error(error.orig)) from error
     except sqlite3.OperationalError as error:
         raise StorageError(describe_sqlite_error(error)) from error
+    except sqlite3.DatabaseError as error:
+        # A damaged file is the person's problem to solve (restart restores a backup); any
+        # other DatabaseError (a constraint, a bad statement) is a bug and stays one.
+        if not is_damage(error):
+            raise
+        raise StorageError(describe_sqlite_error(error)) from error
+    except Exception as error:
+        # SQLAlchemy wraps sqlite3's errors; it is loaded only once something was written.
+        exc = sys.modules.get("sqlalchemy.exc")
+        if exc is None or not isinstance(error, exc.DBAPIError):
+            raise
+        if isinstance(error, exc.OperationalError):
+            raise StorageError(describe_sqlite_error(error.orig)) from error
+        if isinstance(error, exc.DatabaseError) and is_damage(error):
+            raise StorageError(describe_sqlite_error(error)) from error
+        raise
+
+
+def is_damage(error: BaseException) -> bool:
+    """True for SQLite's words for a damaged or foreign file."""
+    text = str(error).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
 
 
 def describe_sqlite_error(error: BaseException | None) -> str:
@@ -197,6 +306,13 @@ def describe_sqlite_error(error: BaseException | None) -> str:
         return (
             "the data folder cannot be written, so the change was not saved; "
             "ask IT to check its permissions"
+        )
+    if "i/o error" in text:
+        # A failed write (a file-size limit, a share gone away): SQLite has rolled back.
+        return (
+            "the store could not be written (a disk or network error), so the change was not "
+            "saved; nothing was lost. Check the free space and that the data folder can be "
+            "reached, then try again"
         )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return "the store file is damaged; restart msguide to restore it from a backup"

@@ -8,23 +8,33 @@ anything fails, the previous content stays exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
-
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
 from msguide.clock import utc_now
 from msguide.errors import RollbackRefusedError, StorageError, UntrustedFeedError
 from msguide.feed.model import Feed, Item
 from msguide.feed.parse import Limits, parse
 from msguide.feed.write import item_fingerprint
+from msguide.store.backup import backup_before_change
 from msguide.store.content import chunks, load_items
 from msguide.store.db import Store
+from msguide.store.reader import raw_sqlite
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 # Revisions whose exact bytes are kept for rollback; older ones keep their history row only.
 KEEP_REVISION_BYTES = 20
+
+# Spacing of items' sort keys (`items.position`) after a first import: room for as many new
+# items between two neighbours before keys must be renumbered (see _positions).
+POSITION_GAP = 1024
 
 # Rollback re-reads bytes that were accepted before, possibly under looser limits.
 STORED_FEED_LIMITS = Limits(max_bytes=2**31, max_items=10_000_000)
@@ -157,6 +167,8 @@ def import_feed(
                     message=note,
                     dry_run=dry_run,
                 )
+            if not dry_run:
+                backup_before_change(store)
             return _apply(
                 session,
                 feed,
@@ -178,6 +190,7 @@ def import_feed(
             )
         revision_id = None
         if not dry_run:
+            backup_before_change(store)
             revision_id = _insert_revision(
                 connection, feed, raw, sha256, provenance, now or utc_now()
             )
@@ -225,6 +238,8 @@ def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = Fal
                 dry_run=dry_run,
             )
         feed = parse(bytes(row[1]), STORED_FEED_LIMITS)
+        if not dry_run:
+            backup_before_change(store)
         return _apply(
             session,
             feed,
@@ -330,27 +345,32 @@ def _apply(
 ) -> ImportResult:
     connection = session.connection()
     source_id = feed.source.id
-    existing: dict[str, tuple[int, str, str, str]] = {
-        row[0]: (row[1], row[2], row[3], row[4])
-        for row in connection.exec_driver_sql(
-            "SELECT item_id, id, fingerprint, title, kind FROM items WHERE source_id = ?",
+    # Straight from sqlite3 (same connection, same transaction): SQLAlchemy's per-row work
+    # would cost more than SQLite's for the 100k rows of a large feed.
+    existing: dict[str, tuple[int, str, str, str, int]] = {
+        row[0]: row[1:]
+        for row in _driver(connection)
+        .execute(
+            "SELECT item_id, id, fingerprint, title, kind, position FROM items WHERE source_id = ?",
             (source_id,),
         )
+        .fetchall()
     }
     fingerprints = [item_fingerprint(item) for item in feed.items]
+    positions = _positions([existing[i.id][4] if i.id in existing else None for i in feed.items])
     added: list[tuple[int, Item]] = []
     changed: list[tuple[int, Item]] = []
     unchanged_moved: list[tuple[int, int]] = []
     seen: set[str] = set()
-    for position, (item, fingerprint) in enumerate(zip(feed.items, fingerprints, strict=True)):
+    for n, (item, fingerprint) in enumerate(zip(feed.items, fingerprints, strict=True)):
         seen.add(item.id)
         old = existing.get(item.id)
         if old is None:
-            added.append((position, item))
+            added.append((n, item))
         elif old[1] != fingerprint:
-            changed.append((position, item))
-        else:
-            unchanged_moved.append((position, old[0]))
+            changed.append((n, item))
+        elif old[4] != positions[n]:
+            unchanged_moved.append((positions[n], old[0]))
     removed_ids = [item_id for item_id in existing if item_id not in seen]
 
     old_items = load_items(connection, [existing[i.id][0] for _, i in changed])
@@ -395,13 +415,13 @@ def _apply(
             _ITEM_UPDATE,
             [
                 (
-                    position,
+                    positions[n],
                     *_content_values(item),
-                    fingerprints[position],
+                    fingerprints[n],
                     revision_id,
                     existing[item.id][0],
                 )
-                for position, item in changed
+                for n, item in changed
             ],
         )
         for table in ("item_tags", "item_audiences", "item_categories", "attachments"):
@@ -411,10 +431,7 @@ def _apply(
                     tuple(chunk),
                 )
     if unchanged_moved:
-        connection.exec_driver_sql(
-            "UPDATE items SET position = ? WHERE id = ? AND position != ?",
-            [(position, rowid, position) for position, rowid in unchanged_moved],
-        )
+        connection.exec_driver_sql("UPDATE items SET position = ? WHERE id = ?", unchanged_moved)
 
     next_rowid = (
         int(connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM items").scalar_one()) + 1
@@ -428,13 +445,13 @@ def _apply(
                     rowid,
                     source_id,
                     item.id,
-                    position,
+                    positions[n],
                     *_content_values(item),
-                    fingerprints[position],
+                    fingerprints[n],
                     revision_id,
                     revision_id,
                 )
-                for rowid, (position, item) in zip(added_rowids, added, strict=True)
+                for rowid, (n, item) in zip(added_rowids, added, strict=True)
             ],
         )
     written = list(zip(changed_rowids, (i for _, i in changed), strict=True)) + list(
@@ -463,6 +480,76 @@ def _apply(
             (len(added), len(changed), len(removed_ids), revision_id),
         )
     return result
+
+
+def _driver(connection: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under SQLAlchemy's, inside the same transaction."""
+    return raw_sqlite(connection)
+
+
+def _positions(old: Sequence[int | None]) -> list[int]:
+    """Sort keys for a feed's items in feed order, keeping as many old keys as the order allows.
+
+    `old[n]` is the key the n-th item had (None for a new item). Keys only order the items, so
+    an item that kept its place keeps its key and its row is not rewritten: removing or adding
+    a few items rewrites a few rows, not every row after them. The items kept in order are the
+    longest increasing run of old keys; the others get keys spread over the gaps between them
+    (POSITION_GAP apart after a first import), and only a gap too small for them all makes
+    every key start again from scratch.
+    """
+    keep = _kept_in_order(old)
+    out = [0] * len(old)
+    previous: int | None = None
+    n = 0
+    while n < len(old):
+        key = old[n]
+        if n in keep and key is not None:
+            out[n] = previous = key
+            n += 1
+            continue
+        end = n
+        while end < len(old) and end not in keep:
+            end += 1
+        count = end - n
+        following = old[end] if end < len(old) else None
+        if previous is not None:
+            low = previous
+        elif following is not None:
+            low = following - (count + 1) * POSITION_GAP
+        else:
+            low = -POSITION_GAP
+        high = following if following is not None else low + (count + 1) * POSITION_GAP
+        if high - low <= count:
+            return [i * POSITION_GAP for i in range(len(old))]
+        for k in range(count):
+            out[n + k] = low + (high - low) * (k + 1) // (count + 1)
+        n = end
+    return out
+
+
+def _kept_in_order(old: Sequence[int | None]) -> set[int]:
+    """Indexes of a longest strictly increasing run of the known keys in `old`."""
+    known = [(n, key) for n, key in enumerate(old) if key is not None]
+    if all(a[1] < b[1] for a, b in pairwise(known)):
+        return {n for n, _ in known}
+    tails: list[int] = []  # tails[k]: index in `known` ending the best run of length k + 1
+    tail_keys: list[int] = []
+    before = [-1] * len(known)
+    for m, (_, key) in enumerate(known):
+        k = bisect_left(tail_keys, key)
+        before[m] = tails[k - 1] if k else -1
+        if k == len(tails):
+            tails.append(m)
+            tail_keys.append(key)
+        else:
+            tails[k] = m
+            tail_keys[k] = key
+    kept: set[int] = set()
+    m = tails[-1] if tails else -1
+    while m != -1:
+        kept.add(known[m][0])
+        m = before[m]
+    return kept
 
 
 def _content_values(item: Item) -> tuple[Any, ...]:

@@ -34,14 +34,31 @@ FAKE_REMOTE_ENV = "MSGUIDE_FAKE_REMOTE_STORE"
 
 def is_network_path(path: Path) -> bool:
     """True when `path` is on a network file system, where SQLite's WAL mode is unsafe."""
+    return network_reason(path) is not None
+
+
+def network_reason(path: Path) -> str | None:
+    """Why `path` counts as a network location, in words; None for a local disk."""
     if os.environ.get(FAKE_REMOTE_ENV) == "1":
-        return True
+        return f"{FAKE_REMOTE_ENV}=1 says to treat it as a network share"
     text = str(path)
     if text.startswith(("\\\\", "//")):
-        return True
+        return "it is on a network share (UNC path)"
     if sys.platform == "win32":
-        return _windows_drive_is_remote(path)
-    return _mount_type(path) in _NETWORK_FILESYSTEMS
+        return "it is on a network drive" if _windows_drive_is_remote(path) else None
+    kind = _mount_type(path)
+    return f"it is on a network file system ({kind})" if kind in _NETWORK_FILESYSTEMS else None
+
+
+def journal_choice(path: Path) -> tuple[str, str]:
+    """The journal mode msguide uses for a store at `path`, and why (for diagnostics)."""
+    reason = network_reason(path)
+    if reason is not None:
+        return "DELETE", (
+            f"rollback journal because {reason}: SQLite's write-ahead log needs shared memory "
+            "that network file systems do not provide (sqlite.org/wal.html)"
+        )
+    return "WAL", "write-ahead log because the store is on a local disk: reading never waits"
 
 
 def _windows_drive_is_remote(path: Path) -> bool:  # pragma: no cover - Windows only

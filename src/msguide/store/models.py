@@ -1,8 +1,9 @@
 """The store's tables as typed SQLAlchemy models.
 
 Content tables (items and what hangs off them) are rewritten by every import; user state
-(favourites, read news, recently viewed) is keyed by (source_id, item_id) with no foreign key to
-content, so it survives imports, rollbacks and rebuilds.
+(favourites, read news, recently viewed, kept offline) is keyed by (source_id, item_id) with no
+foreign key to content, so it survives imports, rollbacks and rebuilds. The offline cache's
+index (`cached_files`) is keyed by content (sha256) and joins attachments the same way.
 """
 
 from __future__ import annotations
@@ -182,6 +183,8 @@ class ItemTag(Base):
 
 class AttachmentRow(Base):
     __tablename__ = "attachments"
+    # Which items an offline copy serves (msguide.offline): cached files are found by content.
+    __table_args__ = (Index("ix_attachments_sha256", "sha256"),)
 
     item_rowid: Mapped[int] = mapped_column(
         ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
@@ -192,6 +195,34 @@ class AttachmentRow(Base):
     title: Mapped[str] = mapped_column(default="")
     size_in_bytes: Mapped[int | None]
     sha256: Mapped[str | None]
+
+
+class CachedFile(Base):
+    """A verified offline copy of an attachment in the cache folder (msguide.offline.cache).
+
+    Keyed by content, not by item: one file serves every attachment with that sha256, and a
+    row exists only once the file's size and hash have been checked. `name` is the file's
+    path relative to the cache folder, made by msguide (never a name from a feed).
+    """
+
+    __tablename__ = "cached_files"
+
+    sha256: Mapped[str] = mapped_column(primary_key=True)
+    size: Mapped[int]
+    name: Mapped[str]
+    mime_type: Mapped[str]
+    added_at: Mapped[str]
+    opened_at: Mapped[str | None]
+
+
+class KeepOffline(Base):
+    """User state: items the person asked to keep on this computer ("Keep offline")."""
+
+    __tablename__ = "keep_offline"
+
+    source_id: Mapped[str] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(primary_key=True)
+    created_at: Mapped[str]
 
 
 class Favourite(Base):
@@ -223,12 +254,14 @@ __all__ = [
     "AttachmentRow",
     "AudienceRow",
     "Base",
+    "CachedFile",
     "CategoryRow",
     "Favourite",
     "ItemAudience",
     "ItemCategory",
     "ItemRow",
     "ItemTag",
+    "KeepOffline",
     "ReadMark",
     "RecentView",
     "RevisionBlob",

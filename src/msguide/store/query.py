@@ -11,6 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# bm25 weights of the FTS columns (title, summary, content_text, tags_text, publisher): title
+# counts most, then summary and tags; the body least (DESIGN.md §5). The index's configured
+# rank (store.db) and store.search's ordering both use them.
+RANK_WEIGHTS = "10.0, 4.0, 1.0, 3.0, 2.0"
+
 _WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 MAX_TERMS = 16

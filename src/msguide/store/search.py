@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from msguide.store.content import chunks
-from msguide.store.query import fts_query
+from msguide.store.query import RANK_WEIGHTS, fts_query
+from msguide.store.reader import raw_sqlite
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from msguide.store.reader import Reader
 
 # Markers around highlighted words in snippets. Feed text can never contain them: control
 # characters are made visible when a feed is parsed (msguide.feed.text).
@@ -38,6 +39,7 @@ class Filters:
     favourites: bool = False
     recent: bool = False
     unread: bool = False
+    offline: bool = False  # only items with a verified offline copy (msguide.offline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,37 +105,50 @@ def highlight_spans(marked: str) -> list[list[int]]:
     return spans
 
 
-def _filter_sql(filters: Filters, table: str = "items") -> tuple[list[str], list[Any]]:
+def _filter_sql(filters: Filters, rowid: str = "items.id") -> tuple[list[str], list[Any]]:
+    """The filters as SQL conditions, with their parameters.
+
+    With the default `rowid` the conditions may test the `items` row itself (browsing scans
+    items anyway). For any other `rowid` (a full-text match's) every filter becomes a set of
+    rowids to be in: SQLite builds each set once per query from an index, and testing a match
+    against it costs far less than joining every match to its large `items` row.
+    """
     where: list[str] = []
     params: list[Any] = []
-    if filters.kind:
-        where.append(f"{table}.kind = ?")
-        params.append(filters.kind)
-    if filters.source:
-        where.append(f"{table}.source_id = ?")
-        params.append(filters.source)
+    own = [
+        (column, value)
+        for column, value in (("kind", filters.kind), ("source_id", filters.source))
+        if value
+    ]
+    if own:
+        if rowid == "items.id":
+            where += [f"items.{column} = ?" for column, _ in own]
+        else:
+            tests = " AND ".join(f"{column} = ?" for column, _ in own)
+            where.append(f"{rowid} IN (SELECT id FROM items WHERE {tests})")
+        params += [value for _, value in own]
     if filters.audience:
-        where.append(f"{table}.id IN (SELECT item_rowid FROM item_audiences WHERE audience_id = ?)")
+        where.append(f"{rowid} IN (SELECT item_rowid FROM item_audiences WHERE audience_id = ?)")
         params.append(filters.audience)
     if filters.category:
-        where.append(
-            f"{table}.id IN (SELECT item_rowid FROM item_categories WHERE category_id = ?)"
-        )
+        where.append(f"{rowid} IN (SELECT item_rowid FROM item_categories WHERE category_id = ?)")
         params.append(filters.category)
-    if filters.favourites:
+    # User state is keyed by (source_id, item_id): join from the (small) state table.
+    for wanted, table, test in (
+        (filters.favourites, "favourites", "IN"),
+        (filters.unread, "read_marks", "NOT IN"),
+        (filters.recent, "recent_views", "IN"),
+    ):
+        if wanted:
+            where.append(
+                f"{rowid} {test} (SELECT i.id FROM {table} u JOIN items i "
+                "ON i.source_id = u.source_id AND i.item_id = u.item_id)"
+            )
+    if filters.offline:
+        # Cached files are few; each finds its attachments through ix_attachments_sha256.
         where.append(
-            f"EXISTS (SELECT 1 FROM favourites f WHERE f.source_id = {table}.source_id "
-            f"AND f.item_id = {table}.item_id)"
-        )
-    if filters.unread:
-        where.append(
-            f"NOT EXISTS (SELECT 1 FROM read_marks m WHERE m.source_id = "
-            f"{table}.source_id AND m.item_id = {table}.item_id)"
-        )
-    if filters.recent:
-        where.append(
-            f"EXISTS (SELECT 1 FROM recent_views v WHERE v.source_id = "
-            f"{table}.source_id AND v.item_id = {table}.item_id)"
+            f"{rowid} IN (SELECT a.item_rowid FROM cached_files c "
+            "JOIN attachments a ON a.sha256 = c.sha256)"
         )
     return where, params
 
@@ -149,7 +164,7 @@ _BROWSE_ORDER = {
 
 
 def find(
-    connection: Connection,
+    connection: Reader,
     text: str,
     filters: Filters = Filters(),
     *,
@@ -158,8 +173,8 @@ def find(
 ) -> list[tuple[int, float]]:
     """(rowid, score) for every match, best first; without searchable text, in list order."""
     match = fts_query(text)
-    where, params = _filter_sql(filters)
     if match is None:
+        where, params = _filter_sql(filters)
         sql = "SELECT items.id, 0.0 FROM items"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -169,18 +184,30 @@ def find(
         if filters.kind == "news" and order == "relevance":
             browse = "newest"
         sql += f" ORDER BY {_BROWSE_ORDER[browse]} LIMIT ?"
-        return [(r[0], r[1]) for r in connection.exec_driver_sql(sql, (*params, limit))]
-    if where:
-        sql = (
-            "SELECT items_fts.rowid, items_fts.rank FROM items_fts "
-            "JOIN items ON items.id = items_fts.rowid "
-            f"WHERE items_fts MATCH ? AND {' AND '.join(where)} "
-            "ORDER BY items_fts.rank LIMIT ?"
-        )
-    else:
-        sql = "SELECT rowid, rank FROM items_fts WHERE items_fts MATCH ? ORDER BY rank LIMIT ?"
+        return [(r[0], r[1]) for r in _rows(connection, sql, (*params, limit))]
+    # The `+` keeps SQLite from handing the rowid sets to FTS5, which would re-run the whole
+    # MATCH once per rowid in them. bm25() sorted by SQLite is the configured rank, computed
+    # once per match; FTS5's own ORDER BY rank evaluates the MATCH twice.
+    where, params = _filter_sql(filters, rowid="+items_fts.rowid")
+    # Pinned items are what a publisher says practitioners need first: they rank 1.5x higher
+    # among matches (the pinned set is tiny and read once through a partial index).
+    sql = (
+        f"SELECT rowid, bm25(items_fts, {RANK_WEIGHTS}) * CASE WHEN +items_fts.rowid IN "
+        "(SELECT id FROM items WHERE pinned) THEN 1.5 ELSE 1.0 END AS score FROM items_fts "
+        "WHERE items_fts MATCH ?"
+    )
+    sql += "".join(f" AND {condition}" for condition in where)
+    sql += " ORDER BY score, rowid LIMIT ?"
     # bm25 ranks are negative, best lowest; scores are shown best highest.
-    return [(r[0], -r[1]) for r in connection.exec_driver_sql(sql, (match, *params, limit))]
+    return [(r[0], -r[1]) for r in _rows(connection, sql, (match, *params, limit))]
+
+
+def _rows(connection: Reader, sql: str, params: Sequence[Any]) -> list[Any]:
+    """Every row of a query, straight from sqlite3 on the same connection.
+
+    For lists of every match (up to 100k rows) SQLAlchemy's work per row costs more than SQLite's.
+    """
+    return raw_sqlite(connection).execute(sql, params).fetchall()
 
 
 _HIT_COLUMNS = (
@@ -194,12 +221,15 @@ _HIT_COLUMNS = (
     "(items.added_revision_id = s.current_revision_id AND EXISTS (SELECT 1 FROM revisions r "
     "WHERE r.source_id = items.source_id AND r.id < s.current_revision_id)), "
     "(items.changed_revision_id = s.current_revision_id "
-    "AND items.added_revision_id != items.changed_revision_id)"
+    "AND items.added_revision_id != items.changed_revision_id), "
+    # A verified copy of one of its attachments is in the offline cache (msguide.offline).
+    "EXISTS (SELECT 1 FROM attachments a JOIN cached_files c ON c.sha256 = a.sha256 "
+    "WHERE a.item_rowid = items.id)"
 )
 
 
 def hits(
-    connection: Connection,
+    connection: Reader,
     rowids: Sequence[int],
     text: str = "",
     scores: dict[int, float] | None = None,
@@ -218,9 +248,11 @@ def hits(
         else:
             sql = (
                 f"SELECT {_HIT_COLUMNS}, snippet(items_fts, -1, ?, ?, '…', {SNIPPET_WORDS}) "
-                "FROM items_fts JOIN items ON items.id = items_fts.rowid "
+                "FROM items_fts CROSS JOIN items ON items.id = items_fts.rowid "
                 "JOIN sources s ON s.id = items.source_id "
-                f"WHERE items_fts MATCH ? AND items_fts.rowid IN ({marks})"
+                # One pass over the matches (the `+` again stops one MATCH per rowid); the
+                # snippet is made only for the rows asked for.
+                f"WHERE items_fts MATCH ? AND +items_fts.rowid IN ({marks})"
             )
             params = (MARK_START, MARK_END, match, *chunk)
         for row in connection.exec_driver_sql(sql, params):
@@ -240,14 +272,15 @@ def hits(
                 read=bool(row[12]),
                 is_new=bool(row[13]),
                 is_updated=bool(row[14]),
-                snippet=row[15] or "",
+                offline=bool(row[15]),
+                snippet=row[16] or "",
                 score=(scores or {}).get(row[0], 0.0),
             )
     return [found[r] for r in rowids if r in found]
 
 
 def search(
-    connection: Connection,
+    connection: Reader,
     text: str,
     filters: Filters = Filters(),
     *,

@@ -7,17 +7,22 @@ import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from msguide.errors import StorageError
-from msguide.feed.parse import parse
 from msguide.store.db import Store
-from msguide.store.importer import ImportResult, Provenance, import_feed
+
+if TYPE_CHECKING:
+    from msguide.store.importer import ImportResult
 
 SEED_ORIGIN = "bundled seed"
 
 
 def build_seed(feed_path: Path, out_path: Path) -> ImportResult:
     """Build a store holding exactly `feed_path`'s content; same input, same logical content."""
+    from msguide.feed.parse import parse
+    from msguide.store.importer import Provenance, import_feed
+
     raw = feed_path.read_bytes()
     feed = parse(raw)
     out_path.parent.mkdir(parents=True, exist_ok=True)

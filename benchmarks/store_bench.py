@@ -1,0 +1,541 @@
+"""The store against its floors: import and search timed beside raw sqlite3 on the same data.
+
+Each measurement runs in a fresh interpreter (`store_bench.py worker …`), so one cannot warm or
+bloat the next and peak memory is that measurement's own. `figures()` runs them all and returns
+the table's lines; `benchmarks/run` prints them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import cached_feed
+from measure import Figure, peak_rss_mib, percentile, run_worker
+
+HERE = Path(__file__).resolve()
+# The generated feeds are far above the default limits (20 MB); the limits are not measured.
+BENCH_LIMITS = {"max_bytes": 2**31, "max_items": 10_000_000}
+UPDATE_FRACTION = 0.01
+PAGE = 50
+UI_PAGE = 100  # msguide.ui.content.PAGE_SIZE
+# The store's share of a keystroke-to-repaint frame (16 ms): the rest is the UI's.
+STORE_KEYSTROKE_BUDGET_MS = 5.0
+MEMORY_BUDGET_MIB = 300.0
+
+SNIPPET = "snippet(items_fts, -1, char(2), char(3), '…', 18)"
+
+
+@dataclass(frozen=True)
+class Query:
+    label: str
+    text: str
+    audience: str | None = None
+
+
+QUERIES = (
+    Query("one word", "exploitation"),
+    Query("one rarer word", "helpline"),
+    Query("two words", "child exploitation"),
+    Query("two words, one plural", "referral victims"),
+    Query("prefix while typing", "exp"),
+    Query("prefix while typing", "expl"),
+    Query("prefix while typing", "exploi"),
+    Query("phrase", '"modern slavery"'),
+    Query("phrase", '"national referral mechanism"'),
+    Query("word + audience filter", "support", audience="children"),
+    Query("prefix + audience filter", "traff", audience="police"),
+)
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def _limits() -> Any:
+    from msguide.feed.parse import Limits
+
+    return Limits(**BENCH_LIMITS)
+
+
+def worker_import(feed: Path, store_path: Path, base: Path | None) -> dict[str, Any]:
+    """msguide's import from the file's bytes to a committed, indexed store."""
+    from msguide.feed.parse import parse
+    from msguide.store.db import Store
+    from msguide.store.importer import Provenance, import_feed
+
+    if base is not None:
+        shutil.copyfile(base, store_path)
+    Store.open(store_path).close()
+    baseline = peak_rss_mib()
+    started = time.perf_counter()
+    raw = feed.read_bytes()
+    parsed = parse(raw, _limits())
+    parsed_at = time.perf_counter()
+    store = Store.open(store_path)
+    result = import_feed(store, parsed, raw, Provenance(origin="benchmark"))
+    store.close()
+    finished = time.perf_counter()
+    return {
+        "seconds": finished - started,
+        "parse_seconds": parsed_at - started,
+        "apply_seconds": finished - parsed_at,
+        "added": len(result.added),
+        "changed": len(result.changed),
+        "removed": len(result.removed),
+        "baseline_mib": baseline,
+        "peak_mib": peak_rss_mib(),
+    }
+
+
+FLOOR_TABLE = (
+    "CREATE TABLE items (id INTEGER PRIMARY KEY, source_id TEXT, item_id TEXT, position INT, "
+    "kind TEXT, title TEXT, url TEXT, summary TEXT, content_text TEXT, tags_text TEXT, "
+    "publisher TEXT, format TEXT, date_published TEXT, date_modified TEXT, language TEXT, "
+    "phone TEXT, email TEXT, hours TEXT, pinned INT)"
+)
+FLOOR_INSERT = "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+FTS_COLUMNS = "title, summary, content_text, tags_text, publisher"
+
+
+def worker_floor_import(feed: Path, db_path: Path, method: str) -> dict[str, Any]:
+    """Raw sqlite3: the same rows into a plain table, and the same text into the same FTS5 index.
+
+    The rows are built before the clock starts, so the floor is the database's work alone.
+    `method` is how the text reaches FTS5: "rebuild" (external content, one 'rebuild'),
+    "select" (INSERT … SELECT from the table) or "values" (executemany straight into FTS5).
+    """
+    from msguide.feed.parse import parse
+    from msguide.store.db import FTS_DDL
+
+    feed_value = parse(feed.read_bytes(), _limits())
+    rows = [
+        (
+            n + 1,
+            feed_value.source.id,
+            i.id,
+            n,
+            i.kind,
+            i.title,
+            i.url,
+            i.summary,
+            i.content_text,
+            "\n".join(i.tags),
+            i.publisher,
+            i.format,
+            i.date_published,
+            i.date_modified,
+            i.language,
+            i.phone,
+            i.email,
+            i.hours,
+            i.pinned,
+        )
+        for n, i in enumerate(feed_value.items)
+    ]
+    fts_rows = [(r[0], r[5], r[7], r[8], r[9], r[10]) for r in rows]
+    del feed_value
+    db_path.unlink(missing_ok=True)
+    connection = sqlite3.connect(db_path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    ddl = list(FTS_DDL)
+    if method == "values":
+        ddl[0] = ddl[0].replace("content='items', content_rowid='id', ", "content='', ")
+    started = time.perf_counter()
+    connection.execute("BEGIN")
+    connection.execute(FLOOR_TABLE)
+    for statement in ddl:
+        connection.execute(statement)
+    connection.executemany(FLOOR_INSERT, rows)
+    if method == "rebuild":
+        connection.execute("INSERT INTO items_fts(items_fts) VALUES('rebuild')")
+    elif method == "select":
+        connection.execute(
+            f"INSERT INTO items_fts(rowid, {FTS_COLUMNS}) SELECT id, {FTS_COLUMNS} FROM items"
+        )
+    else:
+        connection.executemany(
+            f"INSERT INTO items_fts(rowid, {FTS_COLUMNS}) VALUES (?,?,?,?,?,?)", fts_rows
+        )
+    connection.execute("COMMIT")
+    connection.close()
+    return {"seconds": time.perf_counter() - started}
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def _raw_find_sql(query: Query, limit: int) -> tuple[str, tuple[Any, ...]]:
+    if query.audience is None:
+        sql = "SELECT rowid, rank FROM items_fts WHERE items_fts MATCH ? ORDER BY rank LIMIT ?"
+        return sql, (limit,)
+    sql = (
+        "SELECT items_fts.rowid, items_fts.rank FROM items_fts "
+        "JOIN items ON items.id = items_fts.rowid WHERE items_fts MATCH ? "
+        "AND items.id IN (SELECT item_rowid FROM item_audiences WHERE audience_id = ?) "
+        "ORDER BY items_fts.rank LIMIT ?"
+    )
+    return sql, (query.audience, limit)
+
+
+def _raw_page_sql(query: Query) -> tuple[str, tuple[Any, ...]]:
+    """The least a first page needs: the page's display columns and snippets, best first.
+
+    FTS5 sorts by rank itself and computes the snippet only for the rows the LIMIT keeps.
+    """
+    sql = (
+        "SELECT items.id, items.source_id, items.item_id, items.kind, items.title, items.url, "
+        "items.publisher, items.format, COALESCE(items.date_modified, items.date_published), "
+        f"items.pinned, items.phone, {SNIPPET}, items_fts.rank "
+        "FROM items_fts JOIN items ON items.id = items_fts.rowid WHERE items_fts MATCH ? "
+    )
+    params: tuple[Any, ...] = ()
+    if query.audience is not None:
+        sql += "AND items.id IN (SELECT item_rowid FROM item_audiences WHERE audience_id = ?) "
+        params = (query.audience,)
+    return sql + "ORDER BY items_fts.rank LIMIT ?", (*params, PAGE)
+
+
+def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = action()
+    return (time.perf_counter() - started) * 1000, value
+
+
+def _check_same_page(query: Query, ours: list[int], raw: sqlite3.Connection, match: str) -> None:
+    """Same data, same answer, or the comparison means nothing.
+
+    msguide ranks pinned items higher among the matches, so each pinned match may push one
+    item out of its first page: every other item it shows must be among raw FTS5's best
+    (page + pinned matches), ties at the edge included.
+    """
+    sql, params = _raw_find_sql(query, -1)
+    ranked = raw.execute(sql, (match, *params)).fetchall()
+    pinned = {r[0] for r in raw.execute("SELECT id FROM items WHERE pinned")}
+    room = min(len(ranked), PAGE + sum(1 for rowid, _ in ranked if rowid in pinned))
+    edge = ranked[room - 1][1] if room else 0.0
+    best = {rowid for rowid, rank in ranked if rank <= edge}
+    stray = [rowid for rowid in ours if rowid not in best and rowid not in pinned]
+    if len(ours) != min(PAGE, len(ranked)) or stray:
+        raise AssertionError(f"msguide and raw sqlite3 disagree on {query.text!r}: {stray}")
+
+
+def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
+    """Latencies (ms) of msguide's search and of raw sqlite3 FTS5, query by query, interleaved."""
+    from msguide.store.db import Store
+    from msguide.store.query import fts_query
+    from msguide.store.search import Filters, find, hits
+
+    store = Store.open(store_path)
+    raw = sqlite3.connect(f"file:{store_path.as_posix()}?mode=ro", uri=True, isolation_level=None)
+    results: list[dict[str, Any]] = []
+    with store.read() as connection:
+
+        def page(query: Query) -> list[tuple[int, float]]:
+            filters = Filters(audience=query.audience)
+            found = find(connection, query.text, filters, limit=PAGE)
+            shown = hits(connection, [r for r, _ in found], query.text, dict(found))
+            return [(h.rowid, h.score) for h in shown]
+
+        def keystroke(query: Query) -> int:
+            # What the app does per keystroke (msguide.ui.content): its own connection, every
+            # match ranked, the rows of the first screenful fetched.
+            with store.read() as own:
+                found = find(own, query.text, Filters(audience=query.audience))
+                hits(own, [r for r, _ in found[:UI_PAGE]], query.text, dict(found))
+                return len(found)
+
+        def find_all(query: Query) -> int:
+            return len(find(connection, query.text, Filters(audience=query.audience)))
+
+        def raw_page(query: Query, match: str) -> list[tuple[int, float]]:
+            sql, params = _raw_page_sql(query)
+            return [(row[0], -row[-1]) for row in raw.execute(sql, (match, *params))]
+
+        def raw_all(query: Query, match: str) -> int:
+            sql, params = _raw_find_sql(query, -1)
+            return len(raw.execute(sql, (match, *params)).fetchall())
+
+        for query in QUERIES:
+            match = fts_query(query.text)
+            assert match is not None
+            # Same data, same answer: otherwise the comparison means nothing.
+            _check_same_page(query, [r for r, _ in page(query)], raw, match)
+            count = raw_all(query, match)
+            samples: dict[str, list[float]] = {
+                "page": [],
+                "raw_page": [],
+                "all": [],
+                "raw_all": [],
+                "keystroke": [],
+            }
+            for n in range(iterations):
+                pairs: list[tuple[str, Callable[[], Any]]] = [
+                    ("page", lambda q=query: page(q)),
+                    ("raw_page", lambda q=query, m=match: raw_page(q, m)),
+                    ("all", lambda q=query: find_all(q)),
+                    ("raw_all", lambda q=query, m=match: raw_all(q, m)),
+                    ("keystroke", lambda q=query: keystroke(q)),
+                ]
+                if n % 2:
+                    pairs.reverse()
+                for name, action in pairs:
+                    samples[name].append(_timed(action)[0])
+            results.append(
+                {"label": query.label, "text": query.text, "audience": query.audience,
+                 "matches": count, "samples": samples}
+            )  # fmt: skip
+    raw.close()
+    store.close()
+    return {"queries": results, "peak_mib": peak_rss_mib()}
+
+
+# --- the whole run -----------------------------------------------------------------------------
+
+
+def _best(runs: Sequence[dict[str, Any]], key: str = "seconds") -> dict[str, Any]:
+    return min(runs, key=lambda r: float(r[key]))
+
+
+def _size_name(count: int) -> str:
+    return f"{count // 1000}k" if count >= 1000 and count % 1000 == 0 else str(count)
+
+
+FLOOR_METHODS = ("rebuild", "select", "values")
+
+
+def choose_floor_method(
+    count: int, work: Path, feeds: Path | None, log: Callable[[str], None]
+) -> str:
+    """The fastest way to give FTS5 the text, tried once each at `count` items.
+
+    Chosen once per run, then measured afresh beside msguide: keeping the luckiest of three
+    noisy samples as the floor would favour the floor.
+    """
+    feed = cached_feed(count, folder=feeds)
+    db = work / "floor-pilot.sqlite"
+    seconds = {}
+    for method in FLOOR_METHODS:
+        seconds[method] = run_worker(HERE, "floor-import", str(feed), str(db), method)["seconds"]
+        db.unlink()
+    log(
+        f"floor pilot at {_size_name(count)}: "
+        + ", ".join(f"{m} {t:.2f}s" for m, t in seconds.items())
+    )
+    return min(seconds, key=lambda m: seconds[m])
+
+
+def import_figures(
+    count: int,
+    work: Path,
+    feeds: Path | None,
+    floor_method: str,
+    repeats: int,
+    log: Callable[[str], None],
+) -> tuple[list[Figure], Path]:
+    size = _size_name(count)
+    feed = cached_feed(count, folder=feeds)
+    update = cached_feed(count, changed=UPDATE_FRACTION, folder=feeds)
+    log(f"import {size}: feed {feed.stat().st_size / 1e6:.0f} MB, best of {repeats}")
+    store = work / f"store-{count}.sqlite"
+    floors: list[float] = []
+    ours: list[dict[str, Any]] = []
+    # Alternate floor and msguide, the same number of times each, so load from others on a
+    # shared machine falls on both alike.
+    for _ in range(repeats):
+        db = work / f"floor-{count}.sqlite"
+        floors.append(run_worker(HERE, "floor-import", str(feed), str(db), floor_method)["seconds"])
+        db.unlink()
+        store.unlink(missing_ok=True)
+        ours.append(run_worker(HERE, "import", str(feed), str(store)))
+    floor = min(floors)
+    full = _best(ours)
+    log(
+        f"  msguide {full['seconds']:.2f}s (parse {full['parse_seconds']:.2f}s, "
+        f"apply {full['apply_seconds']:.2f}s); floor ({floor_method}) {floor:.2f}s"
+    )
+    updates = []
+    for _ in range(repeats):
+        target = work / f"update-{count}.sqlite"
+        updates.append(run_worker(HERE, "import", str(update), str(target), "--base", str(store)))
+        target.unlink()
+    upd = _best(updates)
+    log(
+        f"  update {upd['seconds']:.2f}s (parse {upd['parse_seconds']:.2f}s, apply "
+        f"{upd['apply_seconds']:.2f}s): +{upd['added']} ~{upd['changed']} -{upd['removed']}"
+    )
+    figures = [
+        Figure(
+            f"import {size} items (parse, validate, diff, write, index)",
+            full["seconds"],
+            "s",
+            floor,
+            max_ratio=3.0,
+            note=f"floor: executemany + FTS5 '{floor_method}'",
+        ),
+        Figure(
+            f"update import {size}, {UPDATE_FRACTION:.0%} changed, vs full import",
+            upd["seconds"],
+            "s",
+            full["seconds"],
+            max_ratio=0.5,
+            note=f"reading the feed: {upd['parse_seconds']:.2f} s of it, which any import must do",
+        ),
+        Figure(
+            f"update import {size}: store work after parsing, vs full import's",
+            upd["apply_seconds"],
+            "s",
+            full["apply_seconds"],
+            max_ratio=0.25,
+            note="diff, write, index and save the revision: should follow the change",
+        ),
+        Figure(
+            f"peak RSS, import {size}",
+            full["peak_mib"],
+            "MiB",
+            full["baseline_mib"],
+            max_value=MEMORY_BUDGET_MIB,
+            note="floor: the same process before reading the feed",
+        ),
+    ]
+    return figures, store
+
+
+@dataclass(frozen=True)
+class SearchSummary:
+    figures: list[Figure]
+    detail: list[str]
+
+
+def search_figures(count: int, store: Path, iterations: int) -> SearchSummary:
+    size = _size_name(count)
+    data = run_worker(HERE, "search", str(store), str(iterations))
+    pooled: dict[str, list[float]] = {}
+    detail = [
+        f"search at {size} ({iterations} runs each; ms):",
+        f"  {'query':44} {'matches':>7} {'p50':>7} {'raw':>7} {'p95':>7} {'raw':>7} "
+        f"{'ratio95':>7} {'all p95':>8} {'raw':>7}",
+    ]
+    worst = 0.0
+    for q in data["queries"]:
+        s = q["samples"]
+        for name, values in s.items():
+            pooled.setdefault(name, []).extend(values)
+        p95 = percentile(s["page"], 0.95)
+        raw95 = percentile(s["raw_page"], 0.95)
+        worst = max(worst, p95 / raw95)
+        shown = q["text"] + (f" [audience={q['audience']}]" if q["audience"] else "")
+        detail.append(
+            f"  {shown:44} {q['matches']:7d} {percentile(s['page'], 0.5):7.2f} "
+            f"{percentile(s['raw_page'], 0.5):7.2f} {p95:7.2f} {raw95:7.2f} {p95 / raw95:6.2f}x "
+            f"{percentile(s['all'], 0.95):8.2f} {percentile(s['raw_all'], 0.95):7.2f}"
+        )
+    total = sum(pooled["page"]) / 1000
+    raw_total = sum(pooled["raw_page"]) / 1000
+    n = len(pooled["page"])
+    figures = [
+        Figure(
+            f"search {size}: first page p50",
+            percentile(pooled["page"], 0.5),
+            "ms",
+            percentile(pooled["raw_page"], 0.5),
+            max_ratio=1.5,
+            note=f"find + hits for {PAGE} rows vs one raw FTS5 query",
+        ),
+        Figure(
+            f"search {size}: first page p95",
+            percentile(pooled["page"], 0.95),
+            "ms",
+            percentile(pooled["raw_page"], 0.95),
+            max_ratio=1.5,
+        ),
+        Figure(
+            f"search {size}: worst query's p95 ratio",
+            worst,
+            "x",
+            max_value=1.5,
+        ),
+        Figure(
+            f"search {size}: throughput (mean time per query)",
+            total / n * 1000,
+            "ms",
+            raw_total / n * 1000,
+            max_ratio=1.5,
+            note=f"{n / total:.0f} vs {n / raw_total:.0f} queries/s",
+        ),
+        Figure(
+            f"search {size}: all matches ranked p95",
+            percentile(pooled["all"], 0.95),
+            "ms",
+            percentile(pooled["raw_all"], 0.95),
+            max_ratio=1.5,
+        ),
+        Figure(
+            f"search {size}: keystroke path p95 (own connection, all ranked, {UI_PAGE} rows)",
+            percentile(pooled["keystroke"], 0.95),
+            "ms",
+            max_value=STORE_KEYSTROKE_BUDGET_MS if count <= 10_000 else None,
+            note="the store's part of a keystroke in msguide.ui.content.search",
+        ),
+        Figure(
+            f"peak RSS, searching {size} (store only, no UI)",
+            data["peak_mib"],
+            "MiB",
+            max_value=MEMORY_BUDGET_MIB,
+        ),
+    ]
+    return SearchSummary(figures, detail)
+
+
+def figures(
+    sizes: Sequence[int],
+    work: Path,
+    *,
+    feeds: Path | None = None,
+    repeats: int | None = None,
+    iterations: int | None = None,
+    log: Callable[[str], None] = print,
+) -> tuple[list[Figure], list[str]]:
+    out: list[Figure] = []
+    details: list[str] = []
+    floor_method = choose_floor_method(min(sizes), work, feeds, log)
+    for count in sizes:
+        rounds = repeats or (2 if count <= 10_000 else 1)
+        imported, store = import_figures(count, work, feeds, floor_method, rounds, log)
+        runs = iterations or (60 if count <= 10_000 else 20)
+        log(f"search {_size_name(count)}: {runs} runs of {len(QUERIES)} queries")
+        searched = search_figures(count, store, runs)
+        out += imported + searched.figures
+        details += searched.detail
+    return out, details
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="A store benchmark measurement (internal).")
+    parser.add_argument("mode", choices=("worker",))
+    parser.add_argument("task", choices=("import", "floor-import", "search"))
+    parser.add_argument("args", nargs="+")
+    parser.add_argument("--base", type=Path)
+    args = parser.parse_args(argv)
+    if args.task == "import":
+        result = worker_import(Path(args.args[0]), Path(args.args[1]), args.base)
+    elif args.task == "floor-import":
+        result = worker_floor_import(Path(args.args[0]), Path(args.args[1]), args.args[2])
+    else:
+        result = worker_search(Path(args.args[0]), int(args.args[1]))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

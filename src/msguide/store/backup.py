@@ -1,0 +1,120 @@
+"""Backups of the store: a consistent copy before every content change, the newest few kept.
+
+`importer.import_feed` and `importer.rollback` call `backup_before_change` inside their write
+transaction, after deciding that content will change and before changing it. Holding the write
+lock makes the copy exactly the state the change replaces; SQLite's online backup API reads
+one consistent snapshot while other readers carry on. A backup is one self-contained file
+(rollback journal, no -wal) named ``msguide-<UTC time>.sqlite``, so the newest sorts last.
+Start-up repair (`store.recovery`) restores the newest backup that passes the integrity check.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from msguide.store.db import BUSY_TIMEOUT_MS, Store
+
+log = logging.getLogger(__name__)
+
+KEEP_BACKUPS = 5
+PREFIX = "msguide-"
+SUFFIX = ".sqlite"
+PARTIAL_SUFFIX = ".partial"
+# A second backup within the clock's resolution (coarse on Windows) gets a -N suffix.
+_NAME = re.compile(r"msguide-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{6}Z)(?:-(\d+))?\.sqlite")
+
+
+def backup_before_change(store: Store) -> Path | None:
+    """Keep a copy of `store` in its backup folder, if it has one; never stops the change.
+
+    A failed backup (full disk, folder not writable) is logged and the change goes ahead: the
+    change itself is still all-or-nothing, and refusing it would leave the person on old
+    content. Returns the new backup's path, or None.
+    """
+    folder = store.backup_folder
+    if folder is None:
+        return None
+    try:
+        return make_backup(store.path, folder)
+    except (OSError, sqlite3.Error) as error:
+        log.warning("could not back up %s into %s: %s", store.path, folder, error)
+        return None
+
+
+def make_backup(path: Path, folder: Path, *, keep: int = KEEP_BACKUPS) -> Path:
+    """Copy the store at `path` into `folder` with the SQLite backup API; keep the newest `keep`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _new_name(folder)
+    partial = target.with_name(target.name + PARTIAL_SUFFIX)
+    try:
+        _copy(path, partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    prune(folder, keep)
+    return target
+
+
+def backups(folder: Path) -> list[Path]:
+    """Finished backups in `folder`, newest first."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if _NAME.fullmatch(p.name) and p.is_file()]
+    return sorted(found, key=_order, reverse=True)
+
+
+def _order(backup: Path) -> tuple[str, int]:
+    match = _NAME.fullmatch(backup.name)
+    assert match is not None
+    return match.group(1), int(match.group(2) or 0)
+
+
+def made_at(backup: Path) -> str:
+    """When a backup was made, for people: ``2025-04-01 09:00 UTC``."""
+    match = _NAME.fullmatch(backup.name)
+    if match is None:
+        return backup.name
+    stamp = datetime.strptime(match.group(1), "%Y-%m-%dT%H-%M-%S.%fZ")
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def prune(folder: Path, keep: int = KEEP_BACKUPS) -> None:
+    """Delete all but the newest `keep` backups, and copies a crash left half-written."""
+    for old in backups(folder)[keep:]:
+        old.unlink(missing_ok=True)
+    # Only one backup is written at a time (under the store's write lock), so any other
+    # partial file is debris from a process that was killed.
+    for debris in folder.glob(f"{PREFIX}*{SUFFIX}{PARTIAL_SUFFIX}"):
+        debris.unlink(missing_ok=True)
+
+
+def _new_name(folder: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%S.%fZ")
+    target = folder / f"{PREFIX}{stamp}{SUFFIX}"
+    number = 1
+    while target.exists():
+        target = folder / f"{PREFIX}{stamp}-{number}{SUFFIX}"
+        number += 1
+    return target
+
+
+def _copy(path: Path, target: Path) -> None:
+    source = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        destination = sqlite3.connect(target, isolation_level=None)
+        try:
+            # No fsync of its own: a backup cut short by power loss fails the check at
+            # start-up and is skipped, and flushing 100 MB here would hold the write lock.
+            destination.execute("PRAGMA synchronous = OFF")
+            # pages=-1: one step, so the copy is one snapshot even while others read.
+            source.backup(destination, pages=-1)
+            # The copy inherits WAL mode from the store; a backup must be one plain file.
+            destination.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            destination.close()
+    finally:
+        source.close()

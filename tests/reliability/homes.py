@@ -1,0 +1,129 @@
+"""Helpers for tests about the user's home: a lived-in store, folders that cannot be written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from storecheck import Content, revision
+
+from feedmaker import feed_document, item, to_bytes
+from msguide.paths import Locations
+from msguide.store.db import sqlite_uri_path
+
+OLD, NEW = revision(30, 1), revision(30, 2)
+
+
+@contextmanager
+def unwritable(*paths: Path) -> Iterator[None]:
+    """Make folders and files unwritable for this process, even when it runs as root.
+
+    chmod does not stop root, so as root the immutable attribute is used (chattr +i, which
+    root cannot write through either); without it the test is skipped, never passed blindly.
+    """
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    changed: list[Path] = []
+    modes = {p: p.stat().st_mode for p in paths}
+    try:
+        for path in paths:
+            if as_root:
+                if shutil.which("chattr") is None:
+                    pytest.skip("running as root without chattr: cannot make a folder read-only")
+                done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+                if done.returncode != 0:
+                    pytest.skip(f"chattr +i is not supported here: {done.stderr.decode().strip()}")
+            else:
+                path.chmod(0o555 if path.is_dir() else 0o444)
+            changed.append(path)
+        yield
+    finally:
+        for path in reversed(changed):
+            if as_root:
+                subprocess.run(["chattr", "-i", str(path)], check=True)
+            else:
+                path.chmod(modes[path])
+
+
+@dataclass(frozen=True)
+class LivedIn:
+    """A user's home after some use: the seed, two imports, favourites and reading history.
+
+    Backups: [0] is the state before NEW (the seed plus OLD, favourites a and b), [1] the
+    state before OLD (the seed alone). Favourite c, a read mark and a view came after both.
+    """
+
+    where: Locations
+    seed: Path
+    seed_content: Content
+    old_content: Content
+    new_content: Content
+
+    @property
+    def store(self) -> Path:
+        return self.where.store
+
+
+SEED_RAW = to_bytes(
+    feed_document(
+        source_id="seed-source", items=[item("seed-1", "Seed guidance"), item("seed-2", "Seed")]
+    )
+)
+
+
+def favourites(path: Path) -> set[tuple[str, str]]:
+    connection = sqlite3.connect(f"file:{sqlite_uri_path(path)}?mode=ro", uri=True)
+    try:
+        return set(connection.execute("SELECT source_id, item_id FROM favourites"))
+    finally:
+        connection.close()
+
+
+# --- ways a store file gets damaged -------------------------------------------------------
+
+
+def page_size(path: Path) -> int:
+    with path.open("rb") as handle:
+        handle.seek(16)
+        size = int.from_bytes(handle.read(2), "big")
+    return 65536 if size == 1 else size
+
+
+def garbage_over_page_2(path: Path) -> None:
+    size = page_size(path)
+    with path.open("r+b") as handle:
+        handle.seek(size)
+        handle.write(bytes((n * 37 + 11) % 256 for n in range(size)))
+
+
+def truncated_to_half(path: Path) -> None:
+    os.truncate(path, path.stat().st_size // 2 // page_size(path) * page_size(path) + 100)
+
+
+def truncated_to_nothing(path: Path) -> None:
+    os.truncate(path, 0)
+
+
+def not_a_database(path: Path) -> None:
+    path.write_text("<html>this is what a broken sync tool left behind</html>\n" * 200)
+
+
+def header_overwritten(path: Path) -> None:
+    with path.open("r+b") as handle:
+        handle.write(b"\x00" * 100)
+
+
+Damage = Callable[[Path], None]
+UNREADABLE: list[Damage] = [truncated_to_nothing, not_a_database, header_overwritten]
+
+
+def one_sentence(notices: list[str]) -> str:
+    [notice] = notices
+    assert notice.endswith(".") and ". " not in notice and "\n" not in notice
+    return notice

@@ -1,0 +1,151 @@
+"""Before every import or rollback that changes content, a consistent backup is kept (issue 8)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from storecheck import content, load, revision, store_at
+
+from msguide.errors import RollbackRefusedError
+from msguide.services import open_user_store
+from msguide.store import backup
+from msguide.store.db import Store, sqlite_uri_path
+from msguide.store.importer import rollback
+from msguide.store.recovery import check_store
+
+OLD, NEW, NEWER = revision(40, 1), revision(40, 2), revision(40, 3)
+
+
+@pytest.fixture
+def backed_up(tmp_path: Path) -> Iterator[tuple[Store, Path]]:
+    store = Store.open(tmp_path / "store.sqlite")
+    store.backup_folder = tmp_path / "backups"
+    yield store, store.backup_folder
+    store.close()
+
+
+def references(tmp_path: Path) -> dict[str, object]:
+    return {
+        "old": content(store_at(tmp_path / "ref-old.sqlite", OLD)),
+        "new": content(store_at(tmp_path / "ref-new.sqlite", OLD, NEW)),
+    }
+
+
+def test_each_change_keeps_a_copy_of_exactly_the_state_it_replaced(
+    backed_up: tuple[Store, Path], tmp_path: Path
+) -> None:
+    store, folder = backed_up
+    expected = references(tmp_path)
+    load(store, OLD)
+    load(store, NEW)
+    [second, first] = backup.backups(folder)
+    assert content(second) == expected["old"]
+    assert content(first) != expected["old"]  # the empty store before the first import
+    rollback(store, "test-source", 1)
+    newest = backup.backups(folder)[0]
+    assert content(newest) == expected["new"]
+    assert newest.name > second.name  # names sort by time: the newest is obvious
+
+
+def test_dry_runs_no_ops_and_refusals_keep_no_backup(backed_up: tuple[Store, Path]) -> None:
+    store, folder = backed_up
+    load(store, OLD)
+    load(store, NEW)
+    kept = backup.backups(folder)
+    load(store, NEWER, dry_run=True)
+    load(store, NEW)  # identical bytes: a quiet no-op
+    with pytest.raises(RollbackRefusedError):
+        load(store, revision(41, 1))
+    rollback(store, "test-source", 2)  # already current
+    rollback(store, "test-source", 1, dry_run=True)
+    assert backup.backups(folder) == kept
+
+
+def test_only_the_newest_five_are_kept(backed_up: tuple[Store, Path]) -> None:
+    store, folder = backed_up
+    for sequence in range(1, 9):
+        load(store, revision(5, sequence))
+    kept = backup.backups(folder)
+    assert len(kept) == backup.KEEP_BACKUPS == 5
+    with Store.open(kept[0], read_only=True) as newest, newest.read() as connection:
+        assert connection.exec_driver_sql("SELECT MAX(sequence) FROM revisions").scalar() == 7
+
+
+def test_a_backup_is_one_self_contained_file_that_passes_the_check(
+    backed_up: tuple[Store, Path],
+) -> None:
+    store, folder = backed_up
+    load(store, OLD)
+    load(store, NEW)
+    for kept in backup.backups(folder):
+        assert not Path(f"{kept}-wal").exists()
+        assert check_store(kept, mode="ro") is None
+        connection = sqlite3.connect(f"file:{sqlite_uri_path(kept)}?mode=ro", uri=True)
+        try:
+            assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        finally:
+            connection.close()
+
+
+def test_a_failed_backup_is_logged_and_the_import_still_applies(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "not-a-folder").write_text("a file where the backups folder should be")
+    with Store.open(tmp_path / "store.sqlite") as store:
+        store.backup_folder = tmp_path / "not-a-folder"
+        load(store, OLD)
+        with caplog.at_level(logging.WARNING, logger="msguide.store.backup"):
+            load(store, NEW)
+    assert "could not back up" in caplog.text
+    assert content(tmp_path / "store.sqlite") == references(tmp_path)["new"]
+
+
+def test_a_half_written_backup_is_never_listed_and_is_cleared_next_time(
+    backed_up: tuple[Store, Path],
+) -> None:
+    store, folder = backed_up
+    load(store, OLD)
+    debris = folder / "msguide-2020-01-01T00-00-00.000000Z.sqlite.partial"
+    debris.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    assert debris not in backup.backups(folder)
+    load(store, NEW)
+    assert not debris.exists()
+    assert len(backup.backups(folder)) == 2
+
+
+def test_backups_made_in_the_same_instant_still_sort_newest_first(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for name in (
+        "msguide-2025-04-01T09-00-00.000001Z.sqlite",
+        "msguide-2025-04-01T09-00-00.000001Z-1.sqlite",
+        "msguide-2025-04-01T09-00-00.000001Z-2.sqlite",
+        "msguide-2024-12-31T23-59-59.999999Z.sqlite",
+        "msguide-2025-04-01T09-00-00.000001Z.sqlite.partial",
+        "notes.txt",
+    ):
+        (folder / name).write_bytes(b"")
+    assert [p.name for p in backup.backups(folder)] == [
+        "msguide-2025-04-01T09-00-00.000001Z-2.sqlite",
+        "msguide-2025-04-01T09-00-00.000001Z-1.sqlite",
+        "msguide-2025-04-01T09-00-00.000001Z.sqlite",
+        "msguide-2024-12-31T23-59-59.999999Z.sqlite",
+    ]
+    assert backup.made_at(folder / "msguide-2024-12-31T23-59-59.999999Z.sqlite") == (
+        "2024-12-31 23:59 UTC"
+    )
+
+
+def test_the_user_store_backs_up_into_the_backups_folder(home: Path) -> None:
+    from msguide.paths import locations
+
+    opened = open_user_store()
+    with opened.store as store:
+        assert store.backup_folder == locations().backups
+        load(store, OLD)
+        load(store, NEW)
+    assert len(backup.backups(locations().backups)) == 2
