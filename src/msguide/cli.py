@@ -6,24 +6,23 @@ Every command prints one clear sentence on failure and exits with the documented
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from msguide import __version__
 from msguide.errors import ExitCode, MsguideError, StorageError, UsageError
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
+# argparse and json load only for commands: starting the desktop app must not wait for them.
+if TYPE_CHECKING:
+    import argparse
 
 
 def _print_json(data: object, stream: TextIO | None = None) -> None:
+    import json
+
     json.dump(data, stream or sys.stdout, ensure_ascii=False, indent=2)
     (stream or sys.stdout).write("\n")
 
@@ -100,6 +99,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from msguide.importing import import_file, looks_like_url
 
     _require_admin_tools("importing feeds")
+    if not looks_like_url(args.source) and args.source.lower().endswith(".zip"):
+        from msguide.offline.commands import import_pack_command
+
+        return import_pack_command(args)  # an offline pack (feeds + documents), issue 6
     if looks_like_url(args.source):
         from msguide.sync.service import import_url
 
@@ -237,6 +240,8 @@ def cmd_feed_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_feed_schema(args: argparse.Namespace) -> int:
+    import json
+
     from msguide.feed.format import json_schema
     from msguide.feed.parse import DEFAULT_LIMITS
 
@@ -339,9 +344,25 @@ def cmd_build_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    return run_gui(list(getattr(args, "qt_args", []) or []))
+
+
+def run_gui(qt_args: list[str]) -> int:
     from msguide.ui.app import run
 
-    return run(sys.argv[:1] + list(getattr(args, "qt_args", []) or []))
+    return run(sys.argv[:1] + qt_args)
+
+
+def cmd_pack_create(args: argparse.Namespace) -> int:
+    from msguide.offline.commands import pack_create_command
+
+    return pack_create_command(args)
+
+
+def cmd_offline(args: argparse.Namespace) -> int:
+    from msguide.offline.commands import offline_command
+
+    return offline_command(args)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -360,6 +381,13 @@ def cmd_self_test(_args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+    from typing import NoReturn
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{message} (see `{self.prog} --help`)")
+
     parser = _Parser(
         prog="msguide",
         description="Offline guidance on modern slavery and "
@@ -468,6 +496,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--signature", metavar="FILE")
 
+    pack = add("pack", lambda _a: _usage(pack), "offline packs for laptops without a network")
+    pack_commands = pack.add_subparsers(dest="pack_command", parser_class=_Parser, metavar="TOOL")
+    pack_create = add(
+        "create",
+        cmd_pack_create,
+        "write the current feeds, their signatures and offline documents to a zip",
+        pack_commands,
+    )
+    pack_create.add_argument("output", metavar="OUT.zip")
+    pack_create.add_argument(
+        "--source", action="append", metavar="ID", help="only this source (repeatable)"
+    )
+    pack_create.add_argument("--json", action="store_true")
+
+    offline = add("offline", lambda _a: _usage(offline), "documents kept on this computer")
+    offline_commands = offline.add_subparsers(
+        dest="offline_command", parser_class=_Parser, metavar="TOOL"
+    )
+    for name, text in (
+        ("status", "what is kept offline, and what is wanted"),
+        ("download", "download the documents to keep offline now"),
+    ):
+        add(name, cmd_offline, text, offline_commands).add_argument("--json", action="store_true")
+    keep = add("keep", cmd_offline, "keep an item's documents offline", offline_commands)
+    keep.add_argument("item", metavar="ID")
+    keep.add_argument("--source", metavar="ID")
+    keep.add_argument("--off", action="store_true", help="stop keeping it offline on purpose")
+    add("clean", cmd_offline, "remove documents no current item needs", offline_commands)
+    add("clear", cmd_offline, "remove every offline document", offline_commands)
+
     doctor = add("doctor", cmd_doctor, "check paths, versions, the store and the network")
     doctor.add_argument("--json", action="store_true")
 
@@ -487,7 +545,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_json = "--json" in argv
     try:
         if not argv or argv[0].startswith("-qt") or argv[0] in ("-platform", "-style"):
-            return cmd_gui(argparse.Namespace(qt_args=argv))
+            return run_gui(argv)
         args = build_parser().parse_args(argv)
         if args.self_test:
             return cmd_self_test(args)
@@ -497,7 +555,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             setup_logging(what=f"msguide {args.command}")
         handler = getattr(args, "handler", None)
         if handler is None:
-            return cmd_gui(argparse.Namespace(qt_args=[]))
+            return run_gui([])
         return int(handler(args))
     except MsguideError as error:
         if as_json:
@@ -512,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def gui_main() -> int:
-    return cmd_gui(argparse.Namespace(qt_args=sys.argv[1:]))
+    return run_gui(sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ only be added to what the system trusts.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, QUrl
@@ -106,6 +107,12 @@ class QtTransport(QObject):
             request.setRawHeader(
                 QByteArray(b"If-Modified-Since"), QByteArray(fetch.last_modified.encode())
             )
+        if fetch.range_start > 0:
+            # Resuming a file: the offsets must be the file's own, so ask for no compression.
+            request.setRawHeader(
+                QByteArray(b"Range"), QByteArray(f"bytes={fetch.range_start}-".encode())
+            )
+            request.setRawHeader(QByteArray(b"Accept-Encoding"), QByteArray(b"identity"))
         # Qt adds Accept-Encoding itself and then decompresses; setting it here would stop that.
         request.setAttribute(
             QNetworkRequest.Attribute.CacheLoadControlAttribute,
@@ -153,6 +160,9 @@ class _QtFetch(QObject):
         self._ssl_errors: list[str] = []
         self._current_url = request.url
         self._reply: QNetworkReply | None = None
+        # Where the next body bytes go in the file (request.sink); None: not the file's bytes.
+        self._sink_position: int | None = None
+        self._sink_checked = False
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
 
@@ -214,9 +224,38 @@ class _QtFetch(QObject):
             self._chunks.clear()
             self._abort(self._too_large())
             return
-        self._chunks.append(data)
+        if self._fetch.sink is None:
+            self._chunks.append(data)
+        else:
+            self._to_sink(reply, data)
         if self._progress is not None:
             self._progress(self._received, self._expected_length())
+
+    def _to_sink(self, reply: QNetworkReply, data: bytes) -> None:
+        sink = self._fetch.sink
+        assert sink is not None
+        if not self._sink_checked:
+            self._sink_checked = True
+            self._sink_position = self._sink_offset(reply)
+        if self._sink_position is None or self._failure is not None:
+            return
+        sink(self._sink_position, data)
+        self._sink_position += len(data)
+
+    def _sink_offset(self, reply: QNetworkReply) -> int | None:
+        """Where the body's first byte belongs in the file; None for an error page."""
+        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        if status == 206:
+            start = _range_start(_header(reply, "Content-Range"))
+            if start != self._fetch.range_start:
+                self._abort(
+                    FetchFailure(
+                        "other", "the server sent another part of the file than the one asked for"
+                    )
+                )
+                return None
+            return start
+        return 0 if isinstance(status, int) and 200 <= status < 300 else None
 
     def _expected_length(self) -> int:
         reply = self._reply
@@ -296,10 +335,10 @@ class _QtFetch(QObject):
     def _response(self, reply: QNetworkReply, status: int) -> FetchResult:
         body = b"".join(self._chunks)
         announced = self._expected_length()
-        if status != 304 and announced >= 0 and len(body) != announced:
+        if status != 304 and announced >= 0 and self._received != announced:
             return FetchFailure(
                 "connection_lost",
-                f"the connection ended after {len(body):,} of {announced:,} bytes",
+                f"the connection ended after {self._received:,} of {announced:,} bytes",
             )
         return FetchResponse(
             url=self._current_url,
@@ -318,6 +357,12 @@ class _QtFetch(QObject):
         self.deleteLater()
         if done is not None:
             done(result)
+
+
+def _range_start(content_range: str | None) -> int | None:
+    """The first byte's offset in a `Content-Range: bytes START-END/TOTAL` header."""
+    match = re.fullmatch(r"\s*bytes\s+(\d+)-\d+/(?:\d+|\*)\s*", content_range or "")
+    return int(match.group(1)) if match else None
 
 
 def _header(reply: QNetworkReply, name: str) -> str | None:

@@ -43,15 +43,27 @@ class TransportOptions:
     max_redirects: int = 5
 
 
+BodySink = Callable[[int, bytes], None]
+
+
 @dataclass(frozen=True, slots=True)
 class FetchRequest:
-    """One GET. `etag`/`last_modified` make it conditional; `max_bytes` caps the decoded body."""
+    """One GET. `etag`/`last_modified` make it conditional; `max_bytes` caps the decoded body.
+
+    For files (offline attachments, msguide.sync.attachments): `range_start` asks for the bytes
+    from that offset on (resuming a download; sent without compression), and `sink` receives a
+    2xx body as it arrives instead of the response keeping it (its body is then empty):
+    `sink(offset, data)`, where `offset` places `data` in the whole file — it starts at
+    `range_start` when the server answered 206 to the range, else at 0 (it sent everything).
+    """
 
     url: str
     etag: str | None = None
     last_modified: str | None = None
     max_bytes: int = DEFAULT_LIMITS.max_bytes
     allow_insecure_http: bool = False
+    range_start: int = 0
+    sink: BodySink | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Documents kept on this computer: the attachment cache, download plans and offline packs."""
