@@ -16,12 +16,12 @@ from msguide.paths import PORTABLE_MARKER
 GUI = """
 from PySide6.QtCore import QTimer
 import msguide.ui.app as app
-real = app.build_window
-def build(*args, **kwargs):
-    window, service = real(*args, **kwargs)
+from msguide.ui.main_window import MainWindow
+real = MainWindow.furnish
+def furnish(window, service):
+    real(window, service)
     service.ready.connect(lambda _opened: QTimer.singleShot(0, window.close))
-    return window, service
-app.build_window = build
+MainWindow.furnish = furnish
 raise SystemExit(app.run(["msguide"]))
 """
 CLI = """

@@ -218,8 +218,9 @@ def test_sidebar_choice_and_layout_are_restored(qtbot: QtBot, open_window: Windo
     assert again.sidebar.currentIndex().data(KeyRole) == "category:toolkits-assessment"
     assert again.size().height() == 500
     restored = again.splitter.sizes()
-    assert restored[0] == 150
-    assert restored[1] == restored[2]
+    # Within a pixel or two: the splitter shares out rounding when the window is laid out.
+    assert abs(restored[0] - 150) <= 2
+    assert abs(restored[1] - restored[2]) <= 2
 
 
 def test_quick_hide_clears_and_minimises(qtbot: QtBot, window: MainWindow) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -13,11 +14,14 @@ from msguide import APP_NAME, __version__
 from msguide.paths import bundled, locations
 from msguide.policy import load_policy
 from msguide.settings import Settings
-from msguide.ui.content import ContentService
 from msguide.ui.instance import bring_forward
 from msguide.ui.main_window import MainWindow
-from msguide.ui.startup import claim_instance, prepare_start
+from msguide.ui.probe import install_probe
+from msguide.ui.startup import claim_instance, hold_early_logs, prepare_start
 from msguide.ui.state import UiState
+
+if TYPE_CHECKING:
+    from msguide.ui.content import ContentService
 
 
 def application(argv: Sequence[str]) -> QApplication:
@@ -36,27 +40,53 @@ def application(argv: Sequence[str]) -> QApplication:
 
 
 def build_window(settings: Settings | None = None) -> tuple[MainWindow, ContentService]:
+    """The complete window and its content service (not yet opened): for tests and scripts."""
+    from msguide.ui.content import ContentService
+
+    window = build_shell(settings)
+    service = ContentService(locations())
+    window.furnish(service)
+    return window, service
+
+
+def build_shell(settings: Settings | None = None) -> MainWindow:
+    """The window with only its search bar and status bar: what must paint first."""
     where = locations()
     if settings is None:
         settings = Settings(where.settings, load_policy(where.policy))
-    service = ContentService(where)
-    window = MainWindow(service, UiState(where.config / "ui-state.ini"), settings)
-    return window, service
+    return MainWindow(None, UiState(where.config / "ui-state.ini"), settings)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     app = application(sys.argv if argv is None else argv)
-    # Log file, then one msguide per data folder: a second start brings this window forward.
-    prepare_start(locations())
-    instance = claim_instance(locations())
+    where = locations()
+    hold_early_logs()
+    # One msguide per data folder: a second start brings this window forward and ends.
+    instance = claim_instance(where)
     if instance is None:
         return 0
-    window, service = build_window()
+    window = build_shell()
     instance.raiseRequested.connect(lambda: bring_forward(window))
+    probe = install_probe(window)  # benchmarks only (MSGUIDE_STARTUP_PROBE=1)
     window.show()
-    # Open the store once the window has painted: the search field is usable at once.
-    QTimer.singleShot(0, service.open)
+    services: list[ContentService] = []
+
+    def after_first_paint() -> None:
+        # The search field is up and takes typing; now the panes, the log file and the store
+        # (which opens on a worker thread, so results follow as soon as it is ready).
+        from msguide.ui.content import ContentService
+
+        service = ContentService(where)
+        services.append(service)
+        window.furnish(service)
+        if probe is not None:
+            probe.attach()
+        prepare_start(where)
+        service.open()
+
+    QTimer.singleShot(0, after_first_paint)
     try:
         return app.exec()
     finally:
-        service.close()
+        for service in services:
+            service.close()

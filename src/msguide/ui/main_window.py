@@ -25,22 +25,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msguide.store.search import Filters
-from msguide.ui.content import ContentService, SearchResult
-from msguide.ui.detail import DetailView, plain_label
-from msguide.ui.links import copy_text, open_link
-from msguide.ui.news import NewsDock
-from msguide.ui.results import ResultDelegate, ResultListModel
-from msguide.ui.sidebar import FiltersRole, KeyRole, SidebarModel
-from msguide.ui.syncing import SyncUi
-from msguide.ui.text import human_date
+from msguide.ui.widgets import plain_label
 
+# Only the search bar and status bar are built before the first paint; the panes, their
+# models and the store layer load in `furnish()` (see msguide.ui.app.run).
 if TYPE_CHECKING:
     from msguide.services import OpenedStore
     from msguide.settings import Settings
     from msguide.store.browse import ItemDetail, SidebarData
     from msguide.store.history import SourceStatus
+    from msguide.store.search import Filters
+    from msguide.ui.content import ContentService, SearchResult
+    from msguide.ui.detail import DetailView
+    from msguide.ui.news import NewsDock
+    from msguide.ui.results import ResultListModel
+    from msguide.ui.sidebar import SidebarModel
     from msguide.ui.state import UiState
+    from msguide.ui.syncing import SyncUi
 
 ZOOM_STEPS = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 VIEW_RECORD_DELAY_MS = 1500
@@ -50,7 +51,10 @@ SEARCH_PLACEHOLDER = "Search guidance, contacts and news (Ctrl+F)"
 class MainWindow(QMainWindow):
     """The window a practitioner uses. Talks to the store only through `ContentService`.
 
-    `resultsShown` is emitted after each search result reaches the list (tests wait on it).
+    Built in two steps so the search field paints at once: the constructor makes the search
+    bar and status bar; `furnish(service)` adds everything else (the constructor calls it when
+    given a service). `resultsShown` is emitted after each search result reaches the list
+    (tests wait on it).
     """
 
     resultsShown = Signal()
@@ -60,15 +64,15 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        service: ContentService,
+        service: ContentService | None,
         state: UiState | None = None,
         settings: Settings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.service = service
         self.state = state
         self.settings = settings
+        self.furnished = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("msguide: modern slavery guidance")
         self.setAccessibleName("msguide")
@@ -83,22 +87,38 @@ class MainWindow(QMainWindow):
         self._view_timer.timeout.connect(self._record_view)
 
         self._build_search()
-        self._build_panes()
         self._build_status()
-        self._build_actions()
-        self._connect()
-        self._restore_layout()
+        opening = plain_label("openingPlaceholder", selectable=False)
+        opening.setText("Opening your content…")
+        opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(opening)
+        self._restore_geometry()
         zoom = settings.get("ui.zoom_percent") if settings else 100
         self.set_zoom(int(zoom), save=False)
-        if settings is not None:
-            self.news.setVisible(bool(settings.get("ui.show_news")))
+        if service is not None:
+            self.furnish(service)
+
+    def furnish(self, service: ContentService) -> None:
+        """Build the panes, menus and tools, and connect them to `service` (once)."""
+        if self.furnished:
+            return
+        from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
+        from msguide.ui.syncing import SyncUi
+
+        self.service = service
+        self._build_panes()
+        self._build_actions()
+        self._connect()
+        self._restore_panes()
+        self.furnished = True
+        self.set_zoom(self.zoom, save=False)
+        if self.settings is not None:
+            self.news.setVisible(bool(self.settings.get("ui.show_news")))
         self.news_toggle.triggered.connect(self._news_toggled)
-        self.sync_ui = SyncUi(self)
+        self.sync_ui: SyncUi = SyncUi(self)
         self.search_bar.addAction(self.sync_ui.action)
         self.file_menu.insertAction(self.quit_action, self.sync_ui.action)
         self.file_menu.insertSeparator(self.quit_action)
-        from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
-
         install_admin_tools(self)
 
     # --- construction ---------------------------------------------------------------------
@@ -127,6 +147,11 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.hide_button)
 
     def _build_panes(self) -> None:
+        from msguide.ui.detail import DetailView
+        from msguide.ui.news import NewsDock
+        from msguide.ui.results import ResultDelegate, ResultListModel
+        from msguide.ui.sidebar import SidebarModel
+
         self.notice = plain_label("noticeBar", selectable=False)
         self.notice.setAccessibleName("Notice")
         self.notice.setFrameShape(QLabel.Shape.StyledPanel)
@@ -138,7 +163,7 @@ class MainWindow(QMainWindow):
         self.notice_close.setAccessibleName("Dismiss notice")
         self.notice_close.hide()
 
-        self.sidebar_model = SidebarModel(self)
+        self.sidebar_model: SidebarModel = SidebarModel(self)
         self.sidebar = QTreeView()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName("Browse")
@@ -152,7 +177,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setItemsExpandable(False)
         self.sidebar.setUniformRowHeights(True)
 
-        self.results_model = ResultListModel(self.service, self)
+        self.results_model: ResultListModel = ResultListModel(self.service, self)
         self.results_view = QListView()
         self.results_view.setObjectName("resultsView")
         self.results_view.setAccessibleName("Results")
@@ -171,7 +196,7 @@ class MainWindow(QMainWindow):
         self.results_stack.addWidget(self.results_view)
         self.results_stack.addWidget(self.empty_state)
 
-        self.detail = DetailView()
+        self.detail: DetailView = DetailView()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setAccessibleName("Browse, results and details")
@@ -194,7 +219,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.news = NewsDock(self.service, self)
+        self.news: NewsDock = NewsDock(self.service, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.news)
         self.resizeDocks([self.news], [190], Qt.Orientation.Vertical)
 
@@ -414,6 +439,8 @@ class MainWindow(QMainWindow):
         self.sidebarShown.emit()
 
     def _sidebar_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        from msguide.ui.sidebar import FiltersRole, KeyRole
+
         key = current.data(KeyRole)
         if not isinstance(key, str) or current.data(FiltersRole) is None:
             return
@@ -433,6 +460,9 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentIndex(index)
 
     def current_filters(self) -> Filters:
+        from msguide.store.search import Filters
+        from msguide.ui.sidebar import FiltersRole
+
         index = self.sidebar_model.index_for_key(self.sidebar_key)
         filters = index.data(FiltersRole) if index.isValid() else None
         return filters if isinstance(filters, Filters) else Filters()
@@ -520,18 +550,24 @@ class MainWindow(QMainWindow):
         detail = self.detail.detail
         if detail is None:
             return
+        from msguide.ui.links import open_link
+
         if open_link(detail.item.url, self):
             self._record_view()
 
     def copy_link(self) -> None:
         detail = self.detail.detail
         if detail is not None and detail.item.url:
+            from msguide.ui.links import copy_text
+
             copy_text(detail.item.url)
             self.show_message(f"Copied the link to {detail.item.title}.")
 
     def copy_number(self) -> None:
         detail = self.detail.detail
         if detail is not None and detail.item.phone:
+            from msguide.ui.links import copy_text
+
             copy_text(detail.item.phone)
             self.show_message(f"Copied {detail.item.phone} ({detail.item.title}).")
 
@@ -566,6 +602,8 @@ class MainWindow(QMainWindow):
             self.news.set_unread(unread)
 
     def _statuses_loaded(self, statuses: list[SourceStatus]) -> None:
+        from msguide.ui.text import human_date
+
         parts = []
         for status in statuses:
             if status.sequence is None:
@@ -698,10 +736,11 @@ class MainWindow(QMainWindow):
         font = QFont(QApplication.font())
         font.setPointSizeF(self.base_point_size * percent / 100)
         QApplication.setFont(font)
-        self.detail.apply_fonts()
-        for view in (self.results_view, self.news.view, self.sidebar):
-            view.setFont(font)
-            view.doItemsLayout()
+        if self.furnished:
+            self.detail.apply_fonts()
+            for view in (self.results_view, self.news.view, self.sidebar):
+                view.setFont(font)
+                view.doItemsLayout()
         if save:
             self.show_message(f"Text size {percent}%.")
             if self.settings is not None:
@@ -715,13 +754,14 @@ class MainWindow(QMainWindow):
 
     # --- layout persistence ---------------------------------------------------------------
 
-    def _restore_layout(self) -> None:
-        if self.state is None:
-            self.resize(1200, 760)
-            return
-        geometry = self.state.bytes("geometry")
+    def _restore_geometry(self) -> None:
+        geometry = self.state.bytes("geometry") if self.state is not None else None
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1200, 760)
+
+    def _restore_panes(self) -> None:
+        if self.state is None:
+            return
         window_state = self.state.bytes("windowState")
         if window_state is not None:
             self.restoreState(window_state)
@@ -733,6 +773,9 @@ class MainWindow(QMainWindow):
         if self.state is None:
             return
         self.state.set_bytes("geometry", self.saveGeometry())
+        if not self.furnished:  # closed before the panes existed: keep their saved layout
+            self.state.sync()
+            return
         self.state.set_bytes("windowState", self.saveState())
         self.state.set_bytes("splitter", self.splitter.saveState())
         self.state.set_text("sidebar", self.sidebar_key)
@@ -740,5 +783,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        self.sync_ui.shutdown()
+        if self.furnished:
+            self.sync_ui.shutdown()
         super().closeEvent(event)

@@ -10,16 +10,45 @@ from types import TracebackType
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from msguide.logsetup import setup_logging
 from msguide.paths import Locations
 from msguide.ui.instance import Claim, SingleInstance, server_name
 
 log = logging.getLogger(__name__)
 
 
+class _EarlyRecords(logging.Handler):
+    """Keeps what is logged before the log file is open (it opens after the first paint)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+_early = _EarlyRecords()
+
+
+def hold_early_logs() -> None:
+    """Call first thing at start: records are kept until `prepare_start` writes them."""
+    ours = logging.getLogger("msguide")
+    if _early not in ours.handlers:
+        ours.addHandler(_early)
+        ours.setLevel(logging.INFO)
+
+
 def prepare_start(where: Locations) -> None:
     """Log to the user log folder, log uncaught errors, and keep Qt's own settings in place."""
+    from msguide.logsetup import setup_logging  # after the first paint: logging.handlers is slow
+
     setup_logging(where.log, "msguide desktop")
+    ours = logging.getLogger("msguide")
+    if _early in ours.handlers:
+        ours.removeHandler(_early)
+        for record in _early.records:
+            logging.getLogger(record.name).handle(record)
+        _early.records.clear()
     log.info("data %s, config %s, policy %s", where.data, where.config, where.policy)
     log_uncaught_errors()
     if where.home is not None:

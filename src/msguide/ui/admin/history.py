@@ -37,8 +37,8 @@ from msguide.store.history import RevisionInfo, SourceStatus
 from msguide.store.importer import ImportResult
 from msguide.ui.admin.wording import explain, short_signature, signature_text
 from msguide.ui.content import ContentService
-from msguide.ui.detail import plain_label
 from msguide.ui.text import human_date
+from msguide.ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 RevisionRole = Qt.ItemDataRole.UserRole + 1

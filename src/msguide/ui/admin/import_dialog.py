@@ -31,8 +31,8 @@ from msguide.store.importer import ImportResult
 from msguide.ui.admin.changes import ChangeListModel
 from msguide.ui.admin.wording import explain, sentence, signature_text
 from msguide.ui.content import ContentService
-from msguide.ui.detail import plain_label
 from msguide.ui.text import human_date
+from msguide.ui.widgets import plain_label
 
 log = logging.getLogger(__name__)
 

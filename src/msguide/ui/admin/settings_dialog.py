@@ -32,7 +32,7 @@ from msguide.errors import MsguideError
 from msguide.settings import SETTINGS, Setting, Settings
 from msguide.ui.admin.sources_model import SourceTableModel, source_problem
 from msguide.ui.admin.wording import sentence
-from msguide.ui.detail import plain_label
+from msguide.ui.widgets import plain_label
 
 CHOICE_LABELS = {
     "all": "All documents",

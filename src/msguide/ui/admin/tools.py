@@ -25,17 +25,18 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 from msguide.paths import locations
 from msguide.policy import load_policy
 from msguide.settings import Settings
-from msguide.ui.admin.diagnostics import DiagnosticsDialog, open_folder
 from msguide.ui.admin.drop import FeedDropFilter
-from msguide.ui.admin.exporting import FeedExporter
-from msguide.ui.admin.history import HistoryWindow
-from msguide.ui.admin.import_dialog import ImportDialog
-from msguide.ui.admin.settings_dialog import SettingsDialog
-from msguide.ui.admin.wording import sentence
 
+# The dialogs load on first use: they bring the store layer (and SQLAlchemy) with them, which
+# must not delay the window's first paint.
 if TYPE_CHECKING:
     from msguide.services import OpenedStore
     from msguide.store.importer import ImportResult
+    from msguide.ui.admin.diagnostics import DiagnosticsDialog
+    from msguide.ui.admin.exporting import FeedExporter
+    from msguide.ui.admin.history import HistoryWindow
+    from msguide.ui.admin.import_dialog import ImportDialog
+    from msguide.ui.admin.settings_dialog import SettingsDialog
     from msguide.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class AdminTools(QObject):
         self.history_window: HistoryWindow | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.diagnostics_dialog: DiagnosticsDialog | None = None
-        self.exporter: FeedExporter | None = None
+        self._exporter: FeedExporter | None = None
         self.import_action: QAction | None = None
         self.export_action: QAction | None = None
         self.history_action: QAction | None = None
@@ -130,8 +131,6 @@ class AdminTools(QObject):
         menu.insertSeparator(quit_action)
         menu.insertAction(quit_action, self.history_action)
         menu.insertSeparator(quit_action)
-        self.exporter = FeedExporter(self.service, self.window)
-        self.exporter.message.connect(self.window.show_message)
         self.drop_filter = FeedDropFilter(self._dropped, self)
         self.window.setAcceptDrops(True)
         self.window.installEventFilter(self.drop_filter)
@@ -200,6 +199,8 @@ class AdminTools(QObject):
             path = Path(name)
         self._last_folder = str(path.parent)
         if self.import_dialog is None:
+            from msguide.ui.admin.import_dialog import ImportDialog
+
             self.import_dialog = ImportDialog(self.service, self.policy, self.window)
             self.import_dialog.importFinished.connect(self._imported)
         self.import_dialog.open()
@@ -210,16 +211,31 @@ class AdminTools(QObject):
         self.open_import(path)
 
     def _imported(self, result: ImportResult) -> None:
+        from msguide.ui.admin.wording import sentence
+
         self.window.show_message(sentence(result.summary()))
 
+    @property
+    def exporter(self) -> FeedExporter | None:
+        """The export helper, made on first use (None when the policy hides admin tools)."""
+        if self._exporter is None and self.policy.admin_tools:
+            from msguide.ui.admin.exporting import FeedExporter
+
+            self._exporter = FeedExporter(self.service, self.window)
+            self._exporter.message.connect(self.window.show_message)
+        return self._exporter
+
     def export_feed(self) -> None:
-        if self.exporter is not None:
-            self.exporter.start()
+        exporter = self.exporter
+        if exporter is not None:
+            exporter.start()
 
     def open_history(self) -> HistoryWindow | None:
         if not self.policy.admin_tools:
             return None
         if self.history_window is None:
+            from msguide.ui.admin.history import HistoryWindow
+
             self.history_window = HistoryWindow(self.service, self.window)
         if self.history_window.isVisible():  # already open behind the main window
             self.history_window.raise_()
@@ -236,6 +252,8 @@ class AdminTools(QObject):
                 self.settings_dialog.activateWindow()
                 return self.settings_dialog
             self.settings_dialog.deleteLater()  # a fresh one shows the settings as they are now
+        from msguide.ui.admin.settings_dialog import SettingsDialog
+
         self.settings_dialog = SettingsDialog(self.settings, self.window)
         self.settings_dialog.saved.connect(self._settings_saved)
         self.settings_dialog.open()
@@ -248,6 +266,8 @@ class AdminTools(QObject):
 
     def open_diagnostics(self) -> DiagnosticsDialog:
         if self.diagnostics_dialog is None:
+            from msguide.ui.admin.diagnostics import DiagnosticsDialog
+
             self.diagnostics_dialog = DiagnosticsDialog(self.service.reads, self.window)
             self.diagnostics_dialog.openLogFolderRequested.connect(self.open_log_folder)
         self.diagnostics_dialog.open()
@@ -255,6 +275,8 @@ class AdminTools(QObject):
         return self.diagnostics_dialog
 
     def open_log_folder(self) -> None:
+        from msguide.ui.admin.diagnostics import open_folder
+
         problem = open_folder(self.where.log)
         if problem is not None:
             self.window.show_message(problem)

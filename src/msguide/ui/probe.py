@@ -1,0 +1,66 @@
+"""Start-up probe for benchmarks: report when the window and the first results are painted.
+
+With MSGUIDE_STARTUP_PROBE=1 the app prints `painted` once the search field has been painted,
+`results` once the first results have been painted, then `rss <KiB>` (peak resident memory)
+and quits. benchmarks/ui_bench.py times these lines from the moment it started the process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from msguide.ui.main_window import MainWindow
+
+PROBE_ENV = "MSGUIDE_STARTUP_PROBE"
+
+
+def peak_rss_kib() -> int:
+    if sys.platform == "win32":  # pragma: no cover - the benchmark runs on Linux
+        return 0
+    import resource
+
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+class StartupProbe(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.results_ready = False
+        self.painted = False
+        self.viewport: QObject | None = None
+        window.search_field.installEventFilter(self)
+
+    def attach(self) -> None:
+        """Watch the results too, once the window has been furnished."""
+        self.viewport = self.window.results_view.viewport()
+        self.viewport.installEventFilter(self)
+        self.window.resultsShown.connect(self._results_shown)
+
+    def _results_shown(self) -> None:
+        if self.window.results_model.total:
+            self.results_ready = True
+            self.window.results_view.viewport().update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            if watched is self.window.search_field and not self.painted:
+                self.painted = True
+                print("painted", flush=True)
+            elif watched is self.viewport and self.results_ready:
+                self.results_ready = False
+                QTimer.singleShot(0, self._done)
+        return False
+
+    def _done(self) -> None:
+        print("results", flush=True)
+        print(f"rss {peak_rss_kib()}", flush=True)
+        QApplication.quit()
+
+
+def install_probe(window: MainWindow) -> StartupProbe | None:
+    return StartupProbe(window) if os.environ.get(PROBE_ENV) == "1" else None
