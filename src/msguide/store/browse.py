@@ -33,6 +33,7 @@ class SidebarData:
     categories: tuple[tuple[Taxon, int], ...]
     sources: tuple[SourceEntry, ...]
     helpline: tuple[str, str] | None = None  # (name, phone) of the first pinned contact
+    offline: int = 0  # items with a verified copy on this computer (filled by msguide.offline)
 
 
 _COUNTS = """

@@ -156,9 +156,12 @@ class ContentService(QObject):
 
     def sidebar(self, on_done: Callable[[SidebarData], None]) -> None:
         def fn(connection: Any) -> SidebarData:
+            from dataclasses import replace
+
+            from msguide.offline.status import offline_item_count
             from msguide.store.browse import sidebar_data
 
-            return sidebar_data(connection)
+            return replace(sidebar_data(connection), offline=offline_item_count(connection))
 
         self._read(fn, on_done)
 

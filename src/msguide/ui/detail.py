@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -17,6 +19,9 @@ from msguide.store.browse import ItemDetail
 from msguide.ui.text import format_label, human_date, join_dots, kind_label, short_url
 from msguide.ui.widgets import plain_label
 
+if TYPE_CHECKING:
+    from msguide.offline.status import ItemOffline
+
 
 class DetailView(QScrollArea):
     """Shows an `ItemDetail`. Emits `openRequested`, `copyRequested`, `favouriteToggled(bool)`,
@@ -26,6 +31,8 @@ class DetailView(QScrollArea):
     copyRequested = Signal()
     copyNumberRequested = Signal()
     favouriteToggled = Signal(bool)
+    openOfflineRequested = Signal(str)  # the sha256 of the copy to open
+    keepOfflineToggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +92,25 @@ class DetailView(QScrollArea):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
+        self.offline = plain_label("detailOffline")
+        self.offline.setAccessibleName("Documents on this computer")
+        offline_buttons = QHBoxLayout()
+        self.open_offline_button = QPushButton("Open offline cop&y")
+        self.open_offline_button.setObjectName("openOfflineButton")
+        self.open_offline_button.setToolTip(
+            "Open the copy kept on this computer with its usual program (works with no network)"
+        )
+        self.keep_offline_button = QPushButton("&Keep offline")
+        self.keep_offline_button.setObjectName("keepOfflineButton")
+        self.keep_offline_button.setCheckable(True)
+        self.keep_offline_button.setToolTip(
+            "Keep this item's documents on this computer, for visits without a network"
+        )
+        offline_buttons.addWidget(self.open_offline_button)
+        offline_buttons.addWidget(self.keep_offline_button)
+        offline_buttons.addStretch(1)
+        self.offline_sha256: str | None = None
+
         self.fields = [
             self.title,
             self.meta,
@@ -96,6 +122,8 @@ class DetailView(QScrollArea):
         for widget in self.fields:
             layout.addWidget(widget)
         layout.addLayout(buttons)
+        layout.addWidget(self.offline)
+        layout.addLayout(offline_buttons)
         layout.addWidget(self.summary)
         layout.addWidget(self.content)
         layout.addStretch(1)
@@ -105,6 +133,8 @@ class DetailView(QScrollArea):
         self.copy_button.clicked.connect(self.copyRequested)
         self.number_button.clicked.connect(self.copyNumberRequested)
         self.favourite_button.toggled.connect(self._favourite_clicked)
+        self.open_offline_button.clicked.connect(self._open_offline_clicked)
+        self.keep_offline_button.toggled.connect(self.keepOfflineToggled)
         self.apply_fonts()
         self.show_detail(None)
 
@@ -150,6 +180,7 @@ class DetailView(QScrollArea):
             self.favourite_button,
         ):
             widget.setVisible(showing)
+        self.set_offline(None)
         if detail is None:
             return
         item = detail.item
@@ -195,3 +226,30 @@ class DetailView(QScrollArea):
         self.number_button.setVisible(bool(item.phone))
         self.set_favourite(detail.favourite)
         self.verticalScrollBar().setValue(0)
+
+    def _open_offline_clicked(self) -> None:
+        if self.offline_sha256 is not None:
+            self.openOfflineRequested.emit(self.offline_sha256)
+
+    def set_offline(self, state: ItemOffline | None) -> None:
+        """Show which of the item's documents are on this computer, and the offline actions."""
+        current = self.detail is not None and state is not None and state.rowid == self.detail.rowid
+        if state is None or not current or not (state.attachments or state.kept):
+            self.offline_sha256 = None
+            for widget in (self.offline, self.open_offline_button, self.keep_offline_button):
+                widget.setVisible(False)
+            return
+        lines = [f"- {a.title or 'Document'}: {a.describe()}" for a in state.attachments]
+        self.offline.setText("Documents:\n" + "\n".join(lines))
+        self.offline.setVisible(bool(lines))
+        held = next((a for a in state.attachments if a.available_offline and a.sha256), None)
+        self.offline_sha256 = held.sha256 if held is not None else None
+        self.open_offline_button.setVisible(held is not None)
+        self.keep_offline_button.blockSignals(True)
+        self.keep_offline_button.setChecked(state.kept)
+        self.keep_offline_button.blockSignals(False)
+        self.keep_offline_button.setText("✓ &Kept offline" if state.kept else "&Keep offline")
+        self.keep_offline_button.setAccessibleName(
+            "Stop keeping offline" if state.kept else "Keep offline"
+        )
+        self.keep_offline_button.setVisible(state.kept or state.can_keep_offline)

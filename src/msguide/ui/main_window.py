@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from msguide.ui.content import ContentService, SearchResult
     from msguide.ui.detail import DetailView
     from msguide.ui.news import NewsDock
+    from msguide.ui.offlining import OfflineUi
     from msguide.ui.results import ResultListModel
     from msguide.ui.sidebar import SidebarModel
     from msguide.ui.state import UiState
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         if self.furnished:
             return
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
+        from msguide.ui.offlining import OfflineUi
         from msguide.ui.syncing import SyncUi
 
         self.service = service
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self.search_bar.addAction(self.sync_ui.action)
         self.file_menu.insertAction(self.quit_action, self.sync_ui.action)
         self.file_menu.insertSeparator(self.quit_action)
+        self.offline_ui: OfflineUi = OfflineUi(self)
         install_admin_tools(self)
 
     # --- construction ---------------------------------------------------------------------
@@ -397,6 +400,7 @@ class MainWindow(QMainWindow):
                 self.show_notice(problem)
         self.refresh_all()
         self.sync_ui.store_ready()
+        self.offline_ui.store_ready()
 
     def _store_failed(self, message: str) -> None:
         self.empty_state.setText(
@@ -785,4 +789,5 @@ class MainWindow(QMainWindow):
         self.save_layout()
         if self.furnished:
             self.sync_ui.shutdown()
+            self.offline_ui.shutdown()
         super().closeEvent(event)

@@ -26,6 +26,7 @@ def describe_hit(hit: Hit) -> str:
             ("new", hit.is_new),
             ("updated", hit.is_updated),
             ("unread", hit.kind == "news" and not hit.read),
+            ("available offline", hit.offline),
         )
         if on
     ]
@@ -188,6 +189,7 @@ class ResultDelegate(QStyledItemDelegate):
                 ("New", hit.is_new),
                 ("Updated", hit.is_updated),
                 ("●", hit.kind == "news" and not hit.read),
+                ("Offline", hit.offline),
             )
             if on
         ]

@@ -81,6 +81,16 @@ def build_tree(data: SidebarData) -> SidebarNode:
             "news", "News", data.news, "The latest news, newest first", Filters(kind="news")
         )
     )
+    if data.offline:
+        root.add(
+            SidebarNode(
+                "offline",
+                "Available offline",
+                data.offline,
+                "Items whose documents are on this computer: they open with no network",
+                Filters(offline=True),
+            )
+        )
     for key, heading, entries in (
         ("audiences", "Audiences", data.audiences),
         ("categories", "Categories", data.categories),
