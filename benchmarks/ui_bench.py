@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import Figure, percentile  # noqa: E402
+from measure import Figure, percentile
 
 HERE = Path(__file__).resolve()
 FRAME_MS = 16.0
@@ -168,7 +168,7 @@ def worker_typing(home: Path, mode: str) -> dict[str, Any]:
 
     from msguide.ui.app import application, build_window
 
-    app = application(["bench"])
+    application(["bench"])  # the QApplication must exist before any widget
     window, service = build_window()
     window.resize(1280, 800)
     window.show()
@@ -190,7 +190,7 @@ def worker_typing(home: Path, mode: str) -> dict[str, Any]:
             self.armed = False
             self.loop: QEventLoop | None = None
 
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
             if event.type() == QEvent.Type.Paint and self.armed and self.loop is not None:
                 self.armed = False
                 QTimer.singleShot(0, self.loop.quit)

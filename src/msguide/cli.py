@@ -30,7 +30,10 @@ def _print_json(data: object, stream: TextIO | None = None) -> None:
 def _open_store(read_only: bool = False) -> Any:
     from msguide.services import open_user_store
 
-    return open_user_store(read_only=read_only).store
+    opened = open_user_store(read_only=read_only)
+    for notice in opened.notices:  # a repair or a read-only fallback: say it once
+        print(f"msguide: {notice}", file=sys.stderr)
+    return opened.store
 
 
 # --- search ---------------------------------------------------------------------------------
@@ -320,7 +323,7 @@ def cmd_feed_verify(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from msguide.diagnostics import doctor_report, format_report
 
-    report = doctor_report()
+    report = doctor_report(online=args.online)
     if args.json:
         _print_json(report)
     else:
@@ -528,6 +531,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = add("doctor", cmd_doctor, "check paths, versions, the store and the network")
     doctor.add_argument("--json", action="store_true")
+    doctor.add_argument(
+        "--online",
+        action="store_true",
+        help="also fetch each configured feed once (proxy and TLS check)",
+    )
 
     seed = add("build-seed", cmd_build_seed, "rebuild data/seed.sqlite from data/seed-feed.json")
     seed.add_argument("--feed", metavar="FILE")

@@ -75,10 +75,15 @@ def store_report(store_path: Any) -> dict[str, Any]:
     return report
 
 
-def doctor_report() -> dict[str, Any]:
+def doctor_report(*, online: bool = False) -> dict[str, Any]:
+    """Everything `msguide doctor` prints; `online` also fetches each configured feed once."""
+    from msguide.settings import Settings
+    from msguide.sync.checks import feeds_report, tls_report
+
     where = locations()
     policy = load_policy(where.policy)
     store = store_report(where.store)
+    sources = Settings(where.settings, policy).sources()
     return {
         "version": __version__,
         "versions": _versions(),
@@ -95,6 +100,10 @@ def doctor_report() -> dict[str, Any]:
         },
         "store": store,
         "sources": store.get("sources", []),
+        "network": {
+            "tls": tls_report(),
+            "feeds": feeds_report(sources, where, policy, online=online),
+        },
     }
 
 
@@ -119,7 +128,27 @@ def format_report(report: dict[str, Any]) -> str:
         state = "out of date" if source["expired"] else "current"
         lines.append(
             f"  {source['id']}: sequence {source['sequence']}, published "
-            f"{source['published']}, {source['items']} items, {state}; last sync: "
-            f"{source['last_status'] or 'never'}"
+            f"{source['published']}, {source['items']} items, {state}"
         )
+    network = report["network"]
+    tls = network["tls"]
+    lines.append(
+        f"TLS: {'available' if tls['supported'] else 'NOT AVAILABLE'} ({tls['backend']}, "
+        f"{tls['library']}), {tls['system_certificates']} trusted certificates from the system"
+    )
+    if not network["feeds"]:
+        lines.append("Feeds: none configured (the policy or Settings names the feeds to keep)")
+    for feed in network["feeds"]:
+        keys = f"{feed['pinned_keys']} pinned key(s)" if feed["pinned_keys"] else "no pinned key"
+        lines.append(
+            f"Feed {feed['url']} ({feed['id'] or 'no id'}, {keys}), proxy: {feed['proxy']}"
+        )
+        last = feed["last_status"] or "never synced"
+        when = f" at {feed['last_checked_at']}" if feed["last_checked_at"] else ""
+        lines.append(
+            f"  last sync: {last}{when}"
+            + (f": {feed['last_message']}" if feed["last_message"] else "")
+        )
+        if "check" in feed:
+            lines.append(f"  check now: {feed['check']}")
     return "\n".join(lines)

@@ -195,3 +195,19 @@ def test_real_entry_point_version_and_exit_codes(home: Path, tmp_path: Path) -> 
         check=False,
     )
     assert done.returncode == 3 and "truncated" in done.stderr
+
+
+def test_a_repaired_store_is_reported_once_on_stderr(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("search", "nrm").code == 0  # first start: the seed is installed
+    store = home / "data" / "msguide.sqlite"
+    for side in ("-wal", "-shm"):
+        Path(f"{store}{side}").unlink(missing_ok=True)
+    with store.open("r+b") as handle:  # garbage over page 2
+        handle.seek(4096)
+        handle.write(b"\xde\xad" * 2048)
+    repaired = cli("search", "nrm", "--json")
+    assert repaired.code == 0
+    assert "msguide found its content store damaged" in repaired.err
+    assert json.loads(repaired.out)  # content is back
+    again = cli("search", "nrm")
+    assert again.code == 0 and again.err == ""

@@ -48,8 +48,10 @@ def test_import_into_a_read_only_folder_exits_5_and_changes_nothing(
     with unwritable(lived_in.where.data):
         result = cli("import", str(newer))
         assert result.code == 5
-        assert result.err.startswith("msguide: the store is open read-only")
-        assert result.err.count("\n") == 1
+        # The start-up notice says the content is read-only; the last line is the refusal.
+        notice, refusal = result.err.splitlines()
+        assert "read-only" in notice
+        assert refusal.startswith("msguide: the store is open read-only")
         as_json = cli("import", str(newer), "--json")
         assert as_json.code == 5 and json.loads(as_json.out)["error"]["code"] == "storage"
         search = cli("search", "guidance", "--json")

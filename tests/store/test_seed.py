@@ -37,7 +37,8 @@ def test_seed_feed_is_real_content() -> None:
     assert kinds.count("resource") >= 20 and kinds.count("contact") >= 15
     assert all(i.url is None or i.url.startswith("https://") for i in feed.items)
     assert json.loads(SEED_FEED.read_text(encoding="utf-8"))["_msguide"]["source"]["id"] == (
-        "hiow-msp")
+        "hiow-msp"
+    )
 
 
 def test_first_start_copies_the_seed_and_never_overwrites(home: Path) -> None:

@@ -39,7 +39,10 @@ def with_documents(home: Path, tmp_path: Path, server: FileServer) -> Path:
 
 @pytest.mark.usefixtures("with_documents")
 def test_keep_offline_downloads_and_the_copy_opens_without_the_network(
-    qtbot: QtBot, open_window, server: FileServer, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    open_window,
+    server: FileServer,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     opened: list[str] = []
     monkeypatch.setattr(

@@ -100,11 +100,6 @@ class SourceStatus:
     expires: str | None
     imported_at: str | None
     item_count: int
-    feed_url: str | None
-    last_checked_at: str | None
-    last_success_at: str | None
-    last_status: str | None
-    last_message: str | None
 
     @property
     def expired(self) -> bool:
@@ -120,19 +115,13 @@ class SourceStatus:
             "expired": self.expired,
             "imported_at": self.imported_at,
             "items": self.item_count,
-            "feed_url": self.feed_url,
-            "last_checked_at": self.last_checked_at,
-            "last_success_at": self.last_success_at,
-            "last_status": self.last_status,
-            "last_message": self.last_message,
         }
 
 
 def source_statuses(store: Store) -> list[SourceStatus]:
     sql = (
         "SELECT s.id, s.name, r.sequence, r.published, r.expires, r.imported_at, "
-        "(SELECT COUNT(*) FROM items i WHERE i.source_id = s.id), s.feed_url, "
-        "s.last_checked_at, s.last_success_at, s.last_status, s.last_message "
+        "(SELECT COUNT(*) FROM items i WHERE i.source_id = s.id) "
         "FROM sources s LEFT JOIN revisions r ON r.id = s.current_revision_id ORDER BY s.id"
     )
     with store.read() as connection:

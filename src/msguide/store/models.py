@@ -31,7 +31,8 @@ class Base(DeclarativeBase):
 
 
 class SourceRow(Base):
-    """A publisher's feed, and what the last sync of it found."""
+    """A publisher's feed. What syncs found lives outside the store (msguide.sync.state), so
+    an unchanged feed leaves the store file untouched."""
 
     __tablename__ = "sources"
 
@@ -40,13 +41,6 @@ class SourceRow(Base):
     current_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("revisions.id", use_alter=True, ondelete="SET NULL")
     )
-    feed_url: Mapped[str | None]
-    etag: Mapped[str | None]
-    last_modified: Mapped[str | None]
-    last_checked_at: Mapped[str | None]
-    last_success_at: Mapped[str | None]
-    last_status: Mapped[str | None]
-    last_message: Mapped[str | None]
 
 
 class RevisionRow(Base):

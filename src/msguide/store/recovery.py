@@ -46,6 +46,7 @@ USER_TABLES: dict[str, tuple[str, str, str]] = {
     "favourites": ("source_id", "item_id", "created_at"),
     "read_marks": ("source_id", "item_id", "read_at"),
     "recent_views": ("source_id", "item_id", "viewed_at"),
+    "keep_offline": ("source_id", "item_id", "created_at"),
 }
 
 UserRows = list[tuple[str, str, str]]

@@ -82,6 +82,8 @@ def run_sync(
         if controller.is_running():
             loop.exec()
     outcomes = controller.outcomes
+    # Let the worker thread finish before the controller goes (Qt complains otherwise).
+    controller.shutdown()
     controller.deleteLater()
     return outcomes
 
