@@ -225,3 +225,14 @@ def test_old_revision_bytes_are_pruned_but_history_stays(
     assert [r.restorable for r in revisions] == [True, True, False, False]
     with pytest.raises(StorageError, match="no longer kept"):
         rollback(store, "test-source", 1)
+
+
+def test_a_new_fingerprint_recipe_does_not_mark_every_item_changed(store: Store) -> None:
+    load(store, feed_bytes())
+    with store.write() as session:  # as if an older msguide had stored other fingerprints
+        session.connection().exec_driver_sql("UPDATE items SET fingerprint = 'old-recipe'")
+    result = load(store, to_bytes(newer_document()))
+    assert [c.id for c in result.changed] == ["nrm-adult"]  # the one real change
+    assert [c.id for c in result.added] == ["duty-to-notify"]
+    again = load(store, feed_bytes(sequence=3))
+    assert {c.id for c in again.changed} == {"nrm-adult"}  # fingerprints were refreshed

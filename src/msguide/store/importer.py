@@ -374,15 +374,17 @@ def _apply(
     removed_ids = [item_id for item_id in existing if item_id not in seen]
 
     old_items = load_items(connection, [existing[i.id][0] for _, i in changed])
+    field_changes = {i.id: _changed_fields(old_items[existing[i.id][0]], i) for _, i in changed}
+    # A fingerprint can differ while every field is equal (the fingerprint's recipe changed in
+    # a new msguide): such items are unchanged; only their stored fingerprint is refreshed.
+    refreshed = [(n, i) for n, i in changed if not field_changes[i.id]]
+    changed = [(n, i) for n, i in changed if field_changes[i.id]]
     result = ImportResult(
         source=source_id,
         sequence=feed.sequence,
         applied=not dry_run,
         added=tuple(ItemChange(i.id, i.title, i.kind) for _, i in added),
-        changed=tuple(
-            ItemChange(i.id, i.title, i.kind, _changed_fields(old_items[existing[i.id][0]], i))
-            for _, i in changed
-        ),
+        changed=tuple(ItemChange(i.id, i.title, i.kind, field_changes[i.id]) for _, i in changed),
         removed=tuple(ItemChange(i, existing[i][2], existing[i][3]) for i in removed_ids),
         previous_sequence=state.current_sequence,
         signature=signature_state,
@@ -432,6 +434,11 @@ def _apply(
                 )
     if unchanged_moved:
         connection.exec_driver_sql("UPDATE items SET position = ? WHERE id = ?", unchanged_moved)
+    if refreshed:
+        connection.exec_driver_sql(
+            "UPDATE items SET fingerprint = ?, position = ? WHERE id = ?",
+            [(fingerprints[n], positions[n], existing[item.id][0]) for n, item in refreshed],
+        )
 
     next_rowid = (
         int(connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM items").scalar_one()) + 1
