@@ -56,8 +56,11 @@ TYPED_QUERIES = ("exploitation", "referral guidance", "children services", "nrm 
 
 
 def _environment(home: Path) -> dict[str, str]:
+    # An installed app (and the bundle) runs from compiled bytecode: let the warm-up start
+    # write it, or every start would also be timing the compiler.
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return dict(
-        os.environ,
+        inherited,
         QT_QPA_PLATFORM="offscreen",
         MSGUIDE_HOME=str(home),
         MSGUIDE_POLICY=str(home / "no-policy.toml"),

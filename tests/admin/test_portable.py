@@ -18,8 +18,8 @@ from PySide6.QtCore import QTimer
 import msguide.ui.app as app
 from msguide.ui.main_window import MainWindow
 real = MainWindow.furnish
-def furnish(window, service):
-    real(window, service)
+def furnish(window, service, *rest):
+    real(window, service, *rest)
     service.ready.connect(lambda _opened: QTimer.singleShot(0, window.close))
 MainWindow.furnish = furnish
 raise SystemExit(app.run(["msguide"]))

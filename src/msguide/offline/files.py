@@ -7,7 +7,6 @@ file name, so a feed cannot choose where a file goes or make the system run it w
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -88,6 +87,8 @@ def inside(folder: Path, path: Path) -> bool:
 
 def hash_file(path: Path, limit: int | None = None) -> tuple[str, int]:
     """(sha256, size) of the file, read in bounded chunks; the first `limit` bytes only if set."""
+    import hashlib  # here, not at start-up: it maps OpenSSL (~3 MiB) into the window's process
+
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as stream:

@@ -274,11 +274,7 @@ class AttachmentDownloader(QObject):
         self._store = store
         self._folder = Path(folder)
         self._preferences = preferences
-        if transport is None:
-            from msguide.sync.controller import transport_options
-            from msguide.sync.qt_transport import QtTransport
-
-            transport = QtTransport(transport_options(policy or Policy()), self)
+        self._policy = policy
         self._transport = transport
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
@@ -299,6 +295,16 @@ class AttachmentDownloader(QObject):
         self._count = 0
 
     # --- the public contract ---------------------------------------------------------------
+
+    def _network(self) -> Transport:
+        # Made at the first download, not with the window: the network stack and the sync
+        # machinery it shares settings with cost ~10 MiB that a start-up may never need.
+        if self._transport is None:
+            from msguide.sync.controller import transport_options
+            from msguide.sync.qt_transport import QtTransport
+
+            self._transport = QtTransport(transport_options(self._policy or Policy()), self)
+        return self._transport
 
     def start(self) -> bool:
         if self._running:
@@ -442,7 +448,7 @@ class AttachmentDownloader(QObject):
         request = FetchRequest(
             wanted.url, max_bytes=partial.limit, range_start=partial.start, sink=sink
         )
-        self._pending = self._transport.fetch(request, self._on_fetched, progress)
+        self._pending = self._network().fetch(request, self._on_fetched, progress)
 
     def _on_fetched(self, result: FetchResult) -> None:
         self._pending = None

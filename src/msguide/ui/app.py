@@ -6,14 +6,12 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from msguide import APP_NAME, __version__
 from msguide.paths import bundled, locations
-from msguide.policy import load_policy
-from msguide.settings import Settings
+from msguide.ui.first_paint import after_first_paint
 from msguide.ui.instance import bring_forward
 from msguide.ui.main_window import MainWindow
 from msguide.ui.probe import install_probe
@@ -21,6 +19,7 @@ from msguide.ui.startup import claim_instance, hold_early_logs, prepare_start
 from msguide.ui.state import UiState
 
 if TYPE_CHECKING:
+    from msguide.settings import Settings
     from msguide.ui.content import ContentService
 
 
@@ -43,18 +42,26 @@ def build_window(settings: Settings | None = None) -> tuple[MainWindow, ContentS
     """The complete window and its content service (not yet opened): for tests and scripts."""
     from msguide.ui.content import ContentService
 
-    window = build_shell(settings)
-    service = ContentService(locations())
-    window.furnish(service)
+    where = locations()
+    window = build_shell()
+    service = ContentService(where)
+    window.furnish(service, settings or load_settings())
     return window, service
 
 
-def build_shell(settings: Settings | None = None) -> MainWindow:
-    """The window with only its search bar and status bar: what must paint first."""
+def load_settings() -> Settings:
+    from msguide.policy import load_policy
+    from msguide.settings import Settings
+
     where = locations()
-    if settings is None:
-        settings = Settings(where.settings, load_policy(where.policy))
-    return MainWindow(None, UiState(where.config / "ui-state.ini"), settings)
+    return Settings(where.settings, load_policy(where.policy))
+
+
+def build_shell() -> MainWindow:
+    """The window with only its search bar and status bar: what must paint first. Settings
+    and policy (TOML, ~35 ms of imports) come with `furnish`; the shell paints at the text
+    size remembered in the UI state."""
+    return MainWindow(None, UiState(locations().config / "ui-state.ini"))
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -71,20 +78,20 @@ def run(argv: Sequence[str] | None = None) -> int:
     window.show()
     services: list[ContentService] = []
 
-    def after_first_paint() -> None:
+    def furnish() -> None:
         # The search field is up and takes typing; now the panes, the log file and the store
         # (which opens on a worker thread, so results follow as soon as it is ready).
         from msguide.ui.content import ContentService
 
         service = ContentService(where)
         services.append(service)
-        window.furnish(service)
+        window.furnish(service, load_settings())
         if probe is not None:
             probe.attach()
         prepare_start(where)
         service.open()
 
-    QTimer.singleShot(0, after_first_paint)
+    after_first_paint(window.search_field, furnish)
     try:
         return app.exec()
     finally:

@@ -15,9 +15,9 @@ this feature never blocks a start.
 
 from __future__ import annotations
 
+import binascii
 import enum
 import getpass
-import hashlib
 import logging
 import os
 import sys
@@ -50,7 +50,10 @@ def server_name(data_folder: Path) -> str:
     except (KeyError, OSError):  # no name for this uid (containers)
         user = str(os.getuid()) if hasattr(os, "getuid") else ""
     folder = os.path.normcase(str(Path(data_folder).resolve()))
-    digest = hashlib.sha256(f"{user}\0{folder}".encode()).hexdigest()[:24]
+    # Two CRCs, not hashlib: OpenSSL would load before the first paint. This only has to tell
+    # apart one account's data folders on one machine.
+    key = f"{user}\0{folder}".encode()
+    digest = f"{binascii.crc32(key):08x}{binascii.crc32(key[::-1]):08x}"
     return f"msguide-{digest}"
 
 

@@ -5,28 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
-    QSplitter,
-    QStackedWidget,
     QStatusBar,
     QToolBar,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from msguide.ui.widgets import plain_label
 
+# The Qt namespace is reached as `QtCore.Qt` at call time: building its 93 Python enums costs
+# 25-45 ms, which the shell must not pay before its first paint.
 # Only the search bar and status bar are built before the first paint; the panes, their
 # models and the store layer load in `furnish()` (see msguide.ui.app.run).
 if TYPE_CHECKING:
@@ -46,6 +44,7 @@ if TYPE_CHECKING:
 
 ZOOM_STEPS = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 VIEW_RECORD_DELAY_MS = 1500
+SETTLE_FALLBACK_MS = 1000
 SEARCH_PLACEHOLDER = "Search guidance, contacts and news (Ctrl+F)"
 
 
@@ -62,6 +61,7 @@ class MainWindow(QMainWindow):
     detailShown = Signal()
     sidebarShown = Signal()
     statusShown = Signal()
+    startupSettled = Signal()
 
     def __init__(
         self,
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.state = state
         self.settings = settings
         self.furnished = False
+        self.settled = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("msguide: modern slavery guidance")
         self.setAccessibleName("msguide")
@@ -88,32 +89,30 @@ class MainWindow(QMainWindow):
         self._view_timer.timeout.connect(self._record_view)
 
         self._build_search()
-        self._build_status()
-        opening = plain_label("openingPlaceholder", selectable=False)
-        opening.setText("Opening your content…")
-        opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setCentralWidget(opening)
+        self._build_opening()
         self._restore_geometry()
-        zoom = settings.get("ui.zoom_percent") if settings else 100
-        self.set_zoom(int(zoom), save=False)
+        self.set_zoom(self._saved_zoom(), save=False)
         if service is not None:
             self.furnish(service)
 
-    def furnish(self, service: ContentService) -> None:
+    def furnish(self, service: ContentService, settings: Settings | None = None) -> None:
         """Build the panes, menus and tools, and connect them to `service` (once)."""
         if self.furnished:
             return
+        if settings is not None:
+            self.settings = settings
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
         from msguide.ui.offlining import OfflineUi
         from msguide.ui.syncing import SyncUi
 
         self.service = service
+        self._build_status()
         self._build_panes()
         self._build_actions()
         self._connect()
         self._restore_panes()
         self.furnished = True
-        self.set_zoom(self.zoom, save=False)
+        self.set_zoom(self._saved_zoom(), save=False)
         if self.settings is not None:
             self.news.setVisible(bool(self.settings.get("ui.show_news")))
         self.news_toggle.triggered.connect(self._news_toggled)
@@ -133,7 +132,7 @@ class MainWindow(QMainWindow):
         bar.setAccessibleName("Search bar")
         bar.setMovable(False)
         bar.setFloatable(False)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.addToolBar(bar)
         self.search_field = QLineEdit()
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText(SEARCH_PLACEHOLDER)
@@ -150,6 +149,14 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.hide_button)
 
     def _build_panes(self) -> None:
+        from PySide6.QtWidgets import (
+            QAbstractItemView,
+            QListView,
+            QSplitter,
+            QStackedWidget,
+            QTreeView,
+        )
+
         from msguide.ui.detail import DetailView
         from msguide.ui.news import NewsDock
         from msguide.ui.results import ResultDelegate, ResultListModel
@@ -190,7 +197,9 @@ class MainWindow(QMainWindow):
         self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.empty_state = plain_label("emptyState", selectable=True)
-        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty_state.setAlignment(
+            QtCore.Qt.AlignmentFlag.AlignTop | QtCore.Qt.AlignmentFlag.AlignLeft
+        )
         self.empty_state.setMargin(12)
         self.results_stack = QStackedWidget()
         self.results_stack.setObjectName("resultsStack")
@@ -200,7 +209,7 @@ class MainWindow(QMainWindow):
         self.results_stack.addWidget(self.empty_state)
 
         self.detail: DetailView = DetailView()
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter(QtCore.Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setAccessibleName("Browse, results and details")
         self.splitter.setChildrenCollapsible(False)
@@ -223,14 +232,31 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.news: NewsDock = NewsDock(self.service, self)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.news)
-        self.resizeDocks([self.news], [190], Qt.Orientation.Vertical)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.news)
+        self.resizeDocks([self.news], [190], QtCore.Qt.Orientation.Vertical)
 
-    def _build_status(self) -> None:
+    def _build_opening(self) -> None:
+        # Our own text only, so no plain_label (its Qt enums are not built yet) and no
+        # alignment flag: stretches centre the line.
+        opening = QLabel("Opening your content…")
+        opening.setObjectName("openingPlaceholder")
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(opening)
+        row.addStretch(1)
+        placeholder = QWidget()
+        column = QVBoxLayout(placeholder)
+        column.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(1)
+        self.setCentralWidget(placeholder)
         status = QStatusBar()
         status.setObjectName("statusBar")
         status.setAccessibleName("Status")
         self.setStatusBar(status)
+
+    def _build_status(self) -> None:
+        status = self.statusBar()
         self.count_label = plain_label("resultCount", selectable=False)
         self.count_label.setAccessibleName("Number of results")
         self.content_label = plain_label("contentStatus", selectable=False)
@@ -253,7 +279,7 @@ class MainWindow(QMainWindow):
             action.setShortcuts(shortcuts)
         else:
             action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
@@ -399,8 +425,29 @@ class MainWindow(QMainWindow):
             for problem in [*self.settings.policy.problems, *self.settings.problems]:
                 self.show_notice(problem)
         self.refresh_all()
+        # Updates and offline documents get going once the first results are on screen (or
+        # after a moment if they never come): a person looks for guidance first.
+        self.resultsShown.connect(self._first_results_shown)
+        QTimer.singleShot(SETTLE_FALLBACK_MS, self._settle)
+
+    def _first_results_shown(self) -> None:
+        from msguide.ui.first_paint import after_first_paint
+
+        self.resultsShown.disconnect(self._first_results_shown)
+        shown = self.results_stack.currentWidget()
+        target = self.results_view.viewport() if shown is self.results_view else shown
+        if target is None:
+            self._settle()
+        else:
+            after_first_paint(target, self._settle, SETTLE_FALLBACK_MS)
+
+    def _settle(self) -> None:
+        if self.settled:
+            return
+        self.settled = True
         self.sync_ui.store_ready()
         self.offline_ui.store_ready()
+        self.startupSettled.emit()
 
     def _store_failed(self, message: str) -> None:
         self.empty_state.setText(
@@ -500,7 +547,7 @@ class MainWindow(QMainWindow):
         self.results_view.setAccessibleDescription(self.count_label.text())
         if self._focus_results_on_arrival:
             self._focus_results_on_arrival = False
-            self.results_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.results_view.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
             if total:
                 self.results_view.setCurrentIndex(self.results_model.index(0))
         self.resultsShown.emit()
@@ -643,7 +690,7 @@ class MainWindow(QMainWindow):
     # --- keyboard -------------------------------------------------------------------------
 
     def focus_search(self) -> None:
-        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
 
     def quick_hide(self) -> None:
@@ -673,7 +720,7 @@ class MainWindow(QMainWindow):
         target = panes[(position + step) % len(panes)]
         if not target.isVisible() or not target.isEnabled():
             target = self.results_view
-        target.setFocus(Qt.FocusReason.TabFocusReason)
+        target.setFocus(QtCore.Qt.FocusReason.TabFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress:
@@ -681,25 +728,28 @@ class MainWindow(QMainWindow):
         assert isinstance(event, QKeyEvent)
         key = event.key()
         if watched is self.search_field:
-            if key == Qt.Key.Key_Escape and self.search_field.text():
+            if key == QtCore.Qt.Key.Key_Escape and self.search_field.text():
                 self.search_field.clear()
                 return True
-            if key == Qt.Key.Key_Down and self.results_model.rowCount() > 0:
-                self.results_view.setFocus(Qt.FocusReason.TabFocusReason)
+            if key == QtCore.Qt.Key.Key_Down and self.results_model.rowCount() > 0:
+                self.results_view.setFocus(QtCore.Qt.FocusReason.TabFocusReason)
                 if not self.results_view.currentIndex().isValid():
                     self.results_view.setCurrentIndex(self.results_model.index(0))
                 return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.results_model.rowCount():
-                self.results_view.setFocus(Qt.FocusReason.TabFocusReason)
+            if (
+                key in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter)
+                and self.results_model.rowCount()
+            ):
+                self.results_view.setFocus(QtCore.Qt.FocusReason.TabFocusReason)
                 self.results_view.setCurrentIndex(self.results_model.index(0))
                 return True
         elif watched in (self.results_view, self.news.view):
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if key in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
                 self.open_current()
                 return True
             if (
                 watched is self.results_view
-                and key == Qt.Key.Key_Up
+                and key == QtCore.Qt.Key.Key_Up
                 and self.results_view.currentIndex().row() <= 0
             ):
                 self.focus_search()
@@ -731,6 +781,13 @@ class MainWindow(QMainWindow):
         if steps:
             self.set_zoom(steps[0] if direction > 0 else steps[-1])
 
+    def _saved_zoom(self) -> int:
+        """The text size from the settings (which IT policy may fix), else the one the window
+        last showed: the shell paints before the settings are read."""
+        if self.settings is not None:
+            return int(self.settings.get("ui.zoom_percent"))
+        return self.state.number("zoom", 100) if self.state is not None else 100
+
     def set_zoom(self, percent: int, *, save: bool = True) -> None:
         if self.settings is not None and self.settings.is_locked("ui.zoom_percent") and save:
             self.show_message("The text size is set by your IT policy.")
@@ -740,6 +797,8 @@ class MainWindow(QMainWindow):
         font = QFont(QApplication.font())
         font.setPointSizeF(self.base_point_size * percent / 100)
         QApplication.setFont(font)
+        if self.state is not None:
+            self.state.set_number("zoom", percent)
         if self.furnished:
             self.detail.apply_fonts()
             for view in (self.results_view, self.news.view, self.sidebar):

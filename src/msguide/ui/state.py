@@ -29,3 +29,12 @@ class UiState:
 
     def sync(self) -> None:
         self.settings.sync()
+
+    def number(self, key: str, default: int) -> int:
+        try:
+            return int(str(self.settings.value(key, default)))
+        except ValueError:
+            return default
+
+    def set_number(self, key: str, value: int) -> None:
+        self.settings.setValue(key, value)

@@ -72,6 +72,7 @@ class SyncUi(QObject):
         super().__init__(window)
         self.window = window
         self.controller: SyncController | None = None
+        self.ready = False
         self.action = QAction("&Check for updates", window)
         self.action.setShortcut(QKeySequence("F5"))
         self.action.setToolTip("Check the published feeds for new content (F5)")
@@ -107,21 +108,30 @@ class SyncUi(QObject):
         if service.read_only:
             self.status.setText("Updates are off: the content is open read-only")
             return
-        from msguide.sync.controller import SyncController
-
-        settings = self.window.settings
-        policy = settings.policy if settings is not None else None
-        self.controller = SyncController(service.store, policy=policy, parent=self)
-        self.controller.started.connect(self._started)
-        self.controller.progress.connect(self._progress)
-        self.controller.finished.connect(self._finished)
+        self.ready = True
         self.action.setEnabled(True)
         if not self.sources():
             self.status.setText("No feed configured: showing the bundled content")
             return
         self.timer.start()
+        settings = self.window.settings
         if settings is None or settings.get("sync.on_start"):
             QTimer.singleShot(START_DELAY_MS, self.sync_if_due)
+
+    def _ensure_controller(self) -> SyncController | None:
+        """The sync machinery (network stack, feed parser, importer: ~10 MiB) loads at the
+        first sync, not at start: with only the bundled content there may never be one."""
+        store = self.window.service.store
+        if self.controller is None and self.ready and store is not None:
+            from msguide.sync.controller import SyncController
+
+            settings = self.window.settings
+            policy = settings.policy if settings is not None else None
+            self.controller = SyncController(store, policy=policy, parent=self)
+            self.controller.started.connect(self._started)
+            self.controller.progress.connect(self._progress)
+            self.controller.finished.connect(self._finished)
+        return self.controller
 
     def shutdown(self) -> None:
         self.timer.stop()
@@ -137,7 +147,7 @@ class SyncUi(QObject):
             self.sync_now()
 
     def sync_now(self, sources: Sequence[SourcePolicy] | None = None) -> bool:
-        if self.controller is None:
+        if not self.ready:
             return False
         chosen = list(self.sources() if sources is None else sources)
         if not chosen:
@@ -146,11 +156,14 @@ class SyncUi(QObject):
                 "a feed in Settings."
             )
             return False
-        return self.controller.start(chosen)
+        controller = self._ensure_controller()
+        return controller is not None and controller.start(chosen)
 
     def sync_if_due(self) -> bool:
         settings = self.window.settings
-        if self.controller is None or settings is None or self.controller.is_running():
+        if not self.ready or settings is None:
+            return False
+        if self.controller is not None and self.controller.is_running():
             return False
         from msguide.sync.schedule import due_sources
         from msguide.sync.state import SyncStateFile, default_state_path
