@@ -11,7 +11,16 @@ from msguide.feed.parse import parse
 from msguide.store.db import Store
 from msguide.store.importer import Provenance, import_feed
 from msguide.store.query import fts_query
-from msguide.store.search import MARK_END, MARK_START, Filters, find, hits, search
+from msguide.store.search import (
+    MARK_END,
+    MARK_START,
+    Filters,
+    count,
+    find,
+    first_page,
+    hits,
+    search,
+)
 from msguide.store.userstate import record_view, set_favourite
 
 ITEMS = [
@@ -228,3 +237,38 @@ def test_hit_json_shape(filled: Store) -> None:
     for key in ("id", "source", "kind", "title", "url", "publisher", "snippet", "score", "offline"):
         assert key in data
     assert data["kind"] == "contact" and data["phone"] == "08000 121 700"
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("nrm", Filters()),
+        ("refer", Filters()),
+        ("nrm", Filters(audience="children")),
+        ("", Filters()),
+        ("", Filters(kind="news")),
+        ("zzzz", Filters()),
+        ("nrm -child", Filters()),
+    ],
+)
+def test_count_agrees_with_find(filled: Store, text: str, filters: Filters) -> None:
+    with filled.read() as connection:
+        assert count(connection, text, filters) == len(find(connection, text, filters))
+
+
+def test_first_page_is_the_top_of_the_full_ranking(filled: Store) -> None:
+    with filled.read() as connection:
+        ranked = find(connection, "nrm")
+        page = first_page(connection, "nrm", rows=2, shown=1)
+    assert len(ranked) == 3
+    assert page.found == ranked[:2]
+    assert page.total == 3 and not page.complete
+    assert [h.rowid for h in page.hits] == [ranked[0][0]]
+    assert page.hits[0].score == ranked[0][1]
+
+
+def test_a_first_page_holding_every_match_is_complete(filled: Store) -> None:
+    with filled.read() as connection:
+        page = first_page(connection, "consent", rows=100, shown=40)
+    assert page.total == 1 and page.complete
+    assert [h.id for h in page.hits] == ["nrm-child"]

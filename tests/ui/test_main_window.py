@@ -288,3 +288,40 @@ def test_news_pane_choice_is_kept_across_restarts(qtbot: QtBot, open_window: Win
     again, _ = open_window()
     assert not again.news.isVisible()
     assert again.settings is not None and again.settings.get("ui.show_news") is False
+
+
+def test_a_long_result_list_scrolls_past_the_first_page(
+    qtbot: QtBot, home: Path, open_window: WindowFactory
+) -> None:
+    # 250 matches: the first page (100 ranked, 30 shown) comes at once, the ranking of the
+    # rest follows, and scrolling loads rows until all 250 are listed.
+    from feedmaker import feed_document, item, to_bytes
+    from msguide.feed.parse import parse
+    from msguide.paths import STORE_NAME
+    from msguide.store.db import Store
+    from msguide.store.importer import Provenance, import_feed
+
+    items = [
+        item(f"g{n}", f"Guidance note {n}", summary=f"Guidance number {n}.") for n in range(250)
+    ]
+    raw = to_bytes(feed_document(items=items))
+    (home / "data").mkdir(parents=True)
+    with Store.open(home / "data" / STORE_NAME) as store:
+        import_feed(store, parse(raw), raw, Provenance(origin="test"))
+    window, _service = open_window()
+    model = window.results_model
+    with qtbot.waitSignal(window.resultsShown, timeout=5000):
+        window.search_field.setText("guidance")
+    assert model.total == 250
+    assert model.rowCount() < 100
+    assert "250 results" in window.count_label.text()
+    qtbot.waitUntil(lambda: model.result is not None and model.result.complete, timeout=5000)
+    assert model.result is not None and len(model.result.rowids) == 250
+    view = window.results_view
+
+    def scrolled_to_the_end() -> bool:
+        view.scrollToBottom()
+        return model.rowCount() == 250
+
+    qtbot.waitUntil(scrolled_to_the_end, timeout=10_000)
+    assert len({h.rowid for h in model.hits}) == 250

@@ -3,8 +3,8 @@
 One `Store` per process. Reads go through `Store.read()`: sqlite3 itself (msguide.store.reader),
 so showing content never waits for SQLAlchemy to load. Writes go through `Store.write()`, a
 SQLAlchemy session that takes SQLite's write lock up front (BEGIN IMMEDIATE) so two writers
-queue instead of failing half-way; the engine is made on the first write. Connections and
-sessions never cross threads: each task opens its own.
+queue instead of failing half-way; the engine is made on the first write. A connection or
+session is used by one thread at a time; read connections are kept for the next read.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
+# Read connections kept open between reads. A fresh connection starts with an empty page cache
+# and re-reads the schema: at 10k items that made a search-as-you-type query ~40% slower.
+IDLE_READERS = 4
 
 # Prefix indexes for 1 to 3 letters: the first keystrokes of a search match the most words,
 # and without an index FTS5 merges every such word's list (a one-letter search at 100k items
@@ -44,6 +47,14 @@ FTS_DDL = (
 # Ordered upgrades: MIGRATIONS[n] takes a store from schema n+1 to n+2. Each runs in the
 # transaction that also bumps PRAGMA user_version, so an upgrade is all or nothing.
 MIGRATIONS: list[tuple[str, ...]] = []
+
+
+def _connection_suspect(error: BaseException) -> bool:
+    """Whether a read connection that saw `error` should be closed rather than reused: any
+    SQLite error but an interrupt (a newer search stopping a stale one) is."""
+    if isinstance(error, sqlite3.OperationalError) and str(error) == "interrupted":
+        return False
+    return isinstance(error, sqlite3.Error)
 
 
 def _journal_mode(path: Path) -> str:
@@ -66,6 +77,9 @@ class Store:
         self.backup_folder: Path | None = None
         self._engine: Engine | None = None
         self._engine_lock = threading.Lock()
+        self._idle_readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
 
     @classmethod
     def open(
@@ -110,6 +124,11 @@ class Store:
             return self._engine
 
     def close(self) -> None:
+        with self._readers_lock:
+            self._closed = True
+            idle, self._idle_readers = self._idle_readers, []
+        for raw in idle:
+            raw.close()
         with self._engine_lock:
             if self._engine is not None:
                 self._engine.dispose()
@@ -138,14 +157,41 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[ReadConnection]:
-        """A connection for reading: one consistent snapshot until the block ends."""
+        """A connection for reading: one consistent snapshot until the block ends.
+
+        Connections are reused (one thread at a time); one that saw an error is closed.
+        """
         with storage_errors():
-            raw = self.connect_sqlite()
+            raw = self._take_reader()
             try:
                 raw.execute("BEGIN")
                 yield ReadConnection(raw)
-            finally:
-                raw.close()
+            except BaseException as error:
+                if _connection_suspect(error):
+                    raw.close()
+                else:
+                    self._give_back(raw)
+                raise
+            self._give_back(raw)
+
+    def _take_reader(self) -> sqlite3.Connection:
+        with self._readers_lock:
+            if self._idle_readers:
+                return self._idle_readers.pop()
+        return self.connect_sqlite()
+
+    def _give_back(self, raw: sqlite3.Connection) -> None:
+        try:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+        except sqlite3.Error:
+            raw.close()
+            return
+        with self._readers_lock:
+            if not self._closed and len(self._idle_readers) < IDLE_READERS:
+                self._idle_readers.append(raw)
+                return
+        raw.close()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -202,6 +202,54 @@ def find(
     return [(r[0], -r[1]) for r in _rows(connection, sql, (match, *params, limit))]
 
 
+def count(connection: Reader, text: str, filters: Filters = Filters()) -> int:
+    """How many items `find` would return, without ranking them (FTS5 counts its doclists)."""
+    match = fts_query(text)
+    if match is None:
+        where, params = _filter_sql(filters)
+        sql = "SELECT count(*) FROM items"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return int(_rows(connection, sql, params)[0][0])
+    where, params = _filter_sql(filters, rowid="+items_fts.rowid")
+    sql = "SELECT count(*) FROM items_fts WHERE items_fts MATCH ?"
+    sql += "".join(f" AND {condition}" for condition in where)
+    return int(_rows(connection, sql, (match, *params))[0][0])
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPage:
+    """What a list shows first: the best `found` matches, how many match in all, and display
+    rows for the top of the list."""
+
+    found: list[tuple[int, float]]
+    total: int
+    hits: list[Hit]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.found) >= self.total
+
+
+def first_page(
+    connection: Reader,
+    text: str,
+    filters: Filters = Filters(),
+    *,
+    order: Order = "relevance",
+    rows: int = 100,
+    shown: int = 40,
+) -> FirstPage:
+    """The best `rows` matches and display rows for the first `shown`: what search as you
+    type needs per keystroke. Ranking every match can wait (and is dropped if the person
+    types on); counting them is cheap."""
+    found = find(connection, text, filters, order=order, limit=rows)
+    total = len(found) if len(found) < rows else count(connection, text, filters)
+    scores = dict(found)
+    top = hits(connection, [r for r, _ in found[:shown]], text, scores)
+    return FirstPage(found, total, top)
+
+
 def _rows(connection: Reader, sql: str, params: Sequence[Any]) -> list[Any]:
     """Every row of a query, straight from sqlite3 on the same connection.
 

@@ -9,8 +9,12 @@ SQLAlchemy is imported only on worker threads, so the first paint does not wait 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -24,20 +28,54 @@ if TYPE_CHECKING:
     from msguide.store.browse import ItemDetail, SidebarData
     from msguide.store.db import Store
     from msguide.store.history import SourceStatus
+    from msguide.store.reader import ReadConnection
 
 T = TypeVar("T")
 PAGE_SIZE = 100
+# Display rows made per keystroke: a screenful or two. Snippets are the costly part of a row.
+FIRST_SHOWN = 30
+
+
+class _RunningSearch:
+    """The read connection the search lane is using, so that a newer search can stop a stale
+    query at once instead of queueing behind it (sqlite3 allows interrupt from any thread)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._raw: sqlite3.Connection | None = None
+
+    @contextmanager
+    def using(self, connection: ReadConnection) -> Iterator[None]:
+        with self._lock:
+            self._raw = connection.raw
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._raw = None
+
+    def interrupt(self) -> None:
+        with self._lock:
+            if self._raw is not None:
+                self._raw.interrupt()
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """Ranked rowids for a query, and display rows for the first page."""
+    """Ranked rowids for a query (the best PAGE_SIZE first, all of them once `complete`),
+    how many match in all, and display rows for the top of the list."""
 
     text: str
     filters: Filters
     rowids: tuple[int, ...]
     scores: dict[int, float]
     first_page: tuple[Hit, ...]
+    total: int
+    order: Order = "relevance"
+
+    @property
+    def complete(self) -> bool:
+        return len(self.rowids) >= self.total
 
 
 class ContentService(QObject):
@@ -59,6 +97,7 @@ class ContentService(QObject):
         search_pool = QThreadPool(self)
         search_pool.setMaxThreadCount(1)
         self.search_lane: Lane[SearchResult] = Lane(TaskRunner(search_pool, self))
+        self._running_search = _RunningSearch()
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -102,23 +141,49 @@ class ContentService(QObject):
         filters: Filters,
         on_done: Callable[[SearchResult], None],
         order: Order = "relevance",
+        on_rest: Callable[[SearchResult], None] | None = None,
     ) -> None:
-        """Find matches; only the newest search's result is ever delivered."""
+        """Find matches; only the newest search's result is ever delivered.
+
+        `on_done` gets the first page at once; when more match, `on_rest` gets the same
+        result with every match ranked (for scrolling on), unless a newer search came first.
+        """
         store = self.store
         if store is None:
             return
 
+        running = self._running_search
+        running.interrupt()  # its task was replaced below, so its error is never shown
+
         def work() -> SearchResult:
-            from msguide.store.search import find, hits
+            from msguide.store.search import first_page
 
-            with store.read() as connection:
-                found = find(connection, text, filters, order=order)
-                scores = dict(found)
-                rowids = tuple(r for r, _ in found)
-                page = hits(connection, rowids[:PAGE_SIZE], text, scores)
-            return SearchResult(text, filters, rowids, scores, tuple(page))
+            with store.read() as connection, running.using(connection):
+                page = first_page(
+                    connection, text, filters, order=order, rows=PAGE_SIZE, shown=FIRST_SHOWN
+                )
+            rowids = tuple(r for r, _ in page.found)
+            return SearchResult(
+                text, filters, rowids, dict(page.found), tuple(page.hits), page.total, order
+            )
 
-        self.search_lane.submit(work, on_done, self._report)
+        def first(result: SearchResult) -> None:
+            on_done(result)
+            if not result.complete and on_rest is not None:
+                self.search_lane.submit(partial(self._rank_all, store, result, running), on_rest)
+
+        self.search_lane.submit(work, first, self._report)
+
+    @staticmethod
+    def _rank_all(store: Store, shown: SearchResult, running: _RunningSearch) -> SearchResult:
+        from dataclasses import replace
+
+        from msguide.store.search import find
+
+        with store.read() as connection, running.using(connection):
+            found = find(connection, shown.text, shown.filters, order=shown.order)
+        rowids = tuple(r for r, _ in found)
+        return replace(shown, rowids=rowids, scores=dict(found), total=len(rowids))
 
     def news(self, on_done: Callable[[SearchResult], None]) -> None:
         """All news, newest first, for the news pane (not on the search lane)."""
@@ -134,7 +199,7 @@ class ContentService(QObject):
                 found = find(connection, "", filters, order="newest")
                 rowids = tuple(r for r, _ in found)
                 page = hits(connection, rowids[:PAGE_SIZE], "", {})
-            return SearchResult("", filters, rowids, {}, tuple(page))
+            return SearchResult("", filters, rowids, {}, tuple(page), len(rowids), "newest")
 
         self.reads.submit(work, on_done, self._report)
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from msguide.store.search import MARK_END, MARK_START, Hit
@@ -14,6 +23,7 @@ from msguide.ui.content import PAGE_SIZE, ContentService, SearchResult
 from msguide.ui.text import format_label, human_date, join_dots, kind_label
 
 HitRole = Qt.ItemDataRole.UserRole + 1
+_MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -56,17 +66,29 @@ class ResultListModel(QAbstractListModel):
         self.result: SearchResult | None = None
         self.hits: list[Hit] = []
         self._loading = False
+        self._waiting_for_rest = False
 
     @property
     def total(self) -> int:
-        return len(self.result.rowids) if self.result else 0
+        return self.result.total if self.result else 0
 
     def set_result(self, result: SearchResult) -> None:
         self.beginResetModel()
         self.result = result
         self.hits = list(result.first_page)
         self._loading = False
+        self._waiting_for_rest = False
         self.endResetModel()
+
+    def complete_result(self, ranked: SearchResult) -> None:
+        """Every match of the shown search, ranked: scrolling can go on past the first page."""
+        shown = self.result
+        if shown is None or (ranked.text, ranked.filters) != (shown.text, shown.filters):
+            return
+        self.result = ranked
+        if self._waiting_for_rest:
+            self._waiting_for_rest = False
+            self.fetchMore()
 
     def hit(self, row: int) -> Hit | None:
         return self.hits[row] if 0 <= row < len(self.hits) else None
@@ -91,9 +113,12 @@ class ResultListModel(QAbstractListModel):
         result = self.result
         if parent.isValid() or result is None or self._loading:
             return
-        self._loading = True
         start = len(self.hits)
         wanted = result.rowids[start : start + PAGE_SIZE]
+        if not wanted:
+            self._waiting_for_rest = not result.complete  # the ranked rest is on its way
+            return
+        self._loading = True
 
         def arrived(page: list[Hit]) -> None:
             if self.result is not result:
@@ -121,21 +146,34 @@ class ResultListModel(QAbstractListModel):
         return None
 
 
+def snippet_spans(snippet: str) -> tuple[str, list[tuple[int, int]]]:
+    """The snippet on one line without its markers, and (start, length) of each highlight."""
+    text: list[str] = []
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for run, highlighted in marked_segments(snippet):
+        if highlighted:
+            spans.append((position, len(run)))
+        text.append(run)
+        position += len(run)
+    return "".join(text), spans
+
+
+def _format_range(start: int, length: int, char_format: QTextCharFormat) -> QTextLayout.FormatRange:
+    span = QTextLayout.FormatRange()
+    span.start, span.length, span.format = start, length, char_format
+    return span
+
+
 def marked_segments(snippet: str) -> list[tuple[str, bool]]:
     """Split a snippet with highlight markers into (text, highlighted) runs."""
     out: list[tuple[str, bool]] = []
     highlighted = False
-    current: list[str] = []
-    for char in snippet.replace("\n", " "):
-        if char in (MARK_START, MARK_END):
-            if current:
-                out.append(("".join(current), highlighted))
-                current = []
-            highlighted = char == MARK_START
-        else:
-            current.append(char)
-    if current:
-        out.append(("".join(current), highlighted))
+    for piece in _MARKS.split(snippet.replace("\n", " ")):
+        if piece in (MARK_START, MARK_END):
+            highlighted = piece == MARK_START
+        elif piece:
+            out.append((piece, highlighted))
     return out
 
 
@@ -246,29 +284,18 @@ class ResultDelegate(QStyledItemDelegate):
         palette: QPalette,
         selected: bool,
     ) -> None:
-        bold = QFont(font)
-        bold.setBold(True)
-        x = left
-        right = left + width
-        height = QFontMetrics(font).height()
-        for text, highlighted in marked_segments(snippet):
-            use = bold if highlighted else font
-            metrics = QFontMetrics(use)
-            space = right - x
-            if space <= metrics.horizontalAdvance("…"):
-                break
-            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, space)
-            advance = metrics.horizontalAdvance(shown)
-            if highlighted and not selected:
-                painter.fillRect(
-                    QRect(x, top, advance, height), palette.color(QPalette.ColorRole.AlternateBase)
-                )
-            painter.setFont(use)
-            painter.drawText(
-                QRect(x, top, advance + 1, height),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                shown,
-            )
-            x += advance
-            if shown != text:
-                break
+        # One text layout per snippet (one shaping pass, one draw) rather than a draw per
+        # highlighted run: rows are painted on every keystroke. The line breaks at a word.
+        text, spans = snippet_spans(snippet)
+        highlight = QTextCharFormat()
+        highlight.setFontWeight(QFont.Weight.Bold)
+        if not selected:
+            highlight.setBackground(palette.color(QPalette.ColorRole.AlternateBase))
+        layout = QTextLayout(text, font)
+        layout.setFormats([_format_range(start, length, highlight) for start, length in spans])
+        layout.beginLayout()
+        line = layout.createLine()
+        if line.isValid():
+            line.setLineWidth(width)
+        layout.endLayout()
+        layout.draw(painter, QPointF(left, top))
