@@ -1,7 +1,9 @@
 """Run every benchmark and print one table: figure, value, floor, ratio, target, met?
 
 Usage: `benchmarks/run` (10k and 100k items), `benchmarks/run --quick` (10k only),
-`benchmarks/run --sizes 2000,50000`. Results also go to benchmarks/results/ as JSON.
+`benchmarks/run --sizes 2000,50000`, `benchmarks/run --only app,sync`. Parts: `store`
+(import, search, store memory), `app` (start-up, memory and typing in the desktop app),
+`sync` (an unchanged feed). Results also go to benchmarks/results/ as JSON.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import store_bench
-from measure import table
+import sync_bench
+import ui_bench
+from measure import Figure, table
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -41,22 +45,37 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/")
+    parser.add_argument(
+        "--only", default="store,app,sync", help="parts to run: store, app, sync (default: all)"
+    )
     args = parser.parse_args(argv)
     sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000])
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    parts = {part.strip() for part in args.only.split(",") if part.strip()}
     started = time.time()
+    figures: list[Figure] = []
+    details: list[str] = []
     with tempfile.TemporaryDirectory(prefix="msguide-bench-", dir=args.work) as folder:
-        figures, details = store_bench.figures(
-            sizes,
-            Path(folder),
-            feeds=args.feeds,
-            repeats=args.repeats,
-            iterations=args.iterations,
-            log=log,
-        )
+        if "store" in parts:
+            figures, details = store_bench.figures(
+                sizes,
+                Path(folder),
+                feeds=args.feeds,
+                repeats=args.repeats,
+                iterations=args.iterations,
+                log=log,
+            )
+        if "app" in parts:
+            log("desktop app: start-up, memory, typing…")
+            figures += ui_bench.figures(sizes, Path(folder) / "app", feeds=args.feeds, log=log)
+        if "sync" in parts:
+            from generate import cached_feed
+
+            log("sync of an unchanged feed…")
+            figures += sync_bench.figures(cached_feed(sizes[0], folder=args.feeds), sizes[0])
     machine = (
         f"{platform.system()} {platform.machine()}, Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}, {time.strftime('%Y-%m-%d')}"

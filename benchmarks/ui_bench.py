@@ -270,26 +270,27 @@ def _worker(home: Path, mode: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def typing_figures(home10k: Path, home100k: Path | None) -> list[Figure]:
-    latency = _worker(home10k, "latency")["samples_ms"]
+def typing_figures(small: Path, small_count: int, big: Path | None) -> list[Figure]:
+    latency = _worker(small, "latency")["samples_ms"]
+    label = f"{small_count // 1000}k" if small_count >= 1000 else str(small_count)
     figures = [
         Figure(
-            "type-ahead 10k: key to list repainted, p50",
+            f"type-ahead {label}: key to list repainted, p50",
             percentile(latency, 0.5),
             "ms",
             max_value=FRAME_MS,
             note=f"{len(latency)} keystrokes",
         ),
         Figure(
-            "type-ahead 10k: key to list repainted, p95",
+            f"type-ahead {label}: key to list repainted, p95",
             percentile(latency, 0.95),
             "ms",
             max_value=FRAME_MS,
             note="target: one frame",
         ),
     ]
-    if home100k is not None:
-        stall = _worker(home100k, "stall")
+    if big is not None:
+        stall = _worker(big, "stall")
         figures.append(
             Figure(
                 "type-ahead 100k: longest event-loop stall",
@@ -303,8 +304,15 @@ def typing_figures(home10k: Path, home100k: Path | None) -> list[Figure]:
 
 
 def figures(
-    sizes: list[int], folder: Path, *, runs: int = 7, log: Callable[[str], None] = print
+    sizes: list[int],
+    folder: Path,
+    *,
+    runs: int = 7,
+    feeds: Path | None = None,
+    log: Callable[[str], None] = print,
 ) -> list[Figure]:
+    """Start-up and memory on the seed; typing on the first size (10k by default) and, with
+    100k among the sizes, memory and event-loop stalls at 100k."""
     from generate import cached_feed
 
     results: list[Figure] = []
@@ -315,16 +323,13 @@ def figures(
         log(f"filling a store with {size} items…")
         home = folder / f"home-{size}"
         if size >= 100_000:
-            results += big_store_figures(home, size, cached_feed(size))
+            results += big_store_figures(home, size, cached_feed(size, folder=feeds))
         else:
-            _fill_store(home, cached_feed(size))
+            _fill_store(home, cached_feed(size, folder=feeds))
         homes[size] = home
     log("search as you type…")
-    small = homes.get(10_000)
-    if small is None:
-        small = folder / "home-10000"
-        _fill_store(small, cached_feed(10_000))
-    results += typing_figures(small, homes.get(100_000))
+    small = min(homes)
+    results += typing_figures(homes[small], small, homes.get(100_000))
     return results
 
 

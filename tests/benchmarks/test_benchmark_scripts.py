@@ -70,6 +70,11 @@ def test_run_prints_every_figure_at_200_items(tmp_path: Path) -> None:
         "search 200: first page p95",
         "search 200: throughput",
         "search 200: keystroke path p95",
+        "start-up: window painted, search ready",
+        "start-up: seed results painted",
+        "memory: peak RSS on the seed",
+        "type-ahead 200: key to list repainted, p95",
+        "sync 200 unchanged: requests made",
     ):
         assert figure in table
     rows = [line for line in table.splitlines() if line.startswith("| ") and "figure" not in line]
