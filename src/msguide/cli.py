@@ -184,6 +184,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _open_store() as store:
         data = export_feed(store, _single_source(store, args.source))
     if args.output in (None, "-"):
+        if sys.stdout is None:  # the windowed Windows program has no console to write to
+            raise UsageError("there is no console here: use -o FILE, or msguide-cli export")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:

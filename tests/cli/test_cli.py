@@ -146,6 +146,17 @@ def test_export_round_trips(loaded, tmp_path: Path) -> None:  # type: ignore[no-
     assert loaded("export").code == 2  # two sources: must choose
 
 
+def test_export_without_a_console_asks_for_a_file(
+    loaded, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from msguide.cli import main
+
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdout", None)  # as in the windowed Windows program
+    assert main(["export", "--source", "test-source"]) == 2
+    assert "use -o FILE" in capsys.readouterr().err
+
+
 def test_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("search").code == 2
     assert cli("rollback", "x", "not-a-number").code == 2

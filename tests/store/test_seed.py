@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from msguide.feed.parse import parse
@@ -50,3 +51,11 @@ def test_first_start_copies_the_seed_and_never_overwrites(home: Path) -> None:
     store_path.write_bytes(b"the user's store")  # whatever is there is never replaced
     assert install_seed(SEED_STORE, store_path) is False
     assert store_path.read_bytes() == b"the user's store"
+
+
+def test_a_store_in_a_folder_named_with_uri_characters_can_be_dumped(tmp_path: Path) -> None:
+    folder = tmp_path / "team #2 ?drafts% 100"
+    folder.mkdir()
+    copy = folder / "seed.sqlite"
+    shutil.copyfile(SEED_STORE, copy)
+    assert logical_dump(copy) == logical_dump(SEED_STORE)

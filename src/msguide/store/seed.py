@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from msguide.errors import StorageError
-from msguide.store.db import Store
+from msguide.store.db import Store, sqlite_uri_path
 
 if TYPE_CHECKING:
     from msguide.store.importer import ImportResult
@@ -85,7 +85,7 @@ def install_seed(seed: Path, store_path: Path) -> bool:
 def logical_dump(path: Path) -> list[str]:
     """The store as sorted SQL statements: equal dumps mean equal schema and content, whatever
     the page layout or the order in which indexes happened to be created."""
-    connection = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"file:{sqlite_uri_path(path)}?mode=ro", uri=True)
     try:
         return sorted(connection.iterdump())
     finally:
