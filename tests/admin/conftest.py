@@ -54,6 +54,7 @@ def open_window(qtbot: QtBot, home: Path) -> Iterator[WindowFactory]:
         qtbot.addWidget(window)
         window.show()
         signals = [window.resultsShown, window.sidebarShown, window.statusShown]
+        signals.append(window.startupSettled)  # updates and offline tools are wired up
         with qtbot.waitSignals(signals, timeout=10_000):
             service.open()
         opened.append((window, service))

@@ -195,3 +195,38 @@ def test_a_bad_signing_key_is_refused_in_words(
     dialog.save_button.click()
     assert "is not a minisign public key" in dialog.error.text()
     assert not (home / "config" / "settings.toml").exists()
+
+
+def test_settings_show_and_clear_the_documents_kept_offline(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    controller = window.offline_ui.controller
+    assert controller is not None
+    body = b"%PDF-1.7 a document kept offline"
+    staged = controller.where.data / "staged.pdf"
+    staged.write_bytes(body)
+    cache = controller._cache()
+    cache.add(staged, hashlib.sha256(body).hexdigest(), len(body), "application/pdf", origin="t")
+
+    dialog = open_settings(qtbot, window)
+    usage = dialog.findChild(QLabel, "offlineUsage")
+    assert usage is not None
+    qtbot.waitUntil(lambda: usage.text().startswith("1 document kept offline"), timeout=5000)
+    button = dialog.findChild(QPushButton, "clearOfflineButton")
+    assert button is not None and button.accessibleName() == "Clear offline documents"
+
+    asked: list[str] = []
+
+    def answer(*args: object, **_kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert asked and "Remove every document" in asked[0]
+    qtbot.waitUntil(lambda: usage.text().startswith("0 documents kept offline"), timeout=5000)
+    assert cache.usage().files == 0

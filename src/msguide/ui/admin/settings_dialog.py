@@ -7,7 +7,7 @@ policy (where)" beside it; so are the policy's feeds. Save writes settings.toml 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -33,6 +34,9 @@ from msguide.settings import SETTINGS, Setting, Settings
 from msguide.ui.admin.sources_model import SourceTableModel, source_problem
 from msguide.ui.admin.wording import sentence
 from msguide.ui.widgets import plain_label
+
+if TYPE_CHECKING:
+    from msguide.ui.offline import OfflineController
 
 CHOICE_LABELS = {
     "all": "All documents",
@@ -54,9 +58,15 @@ class SettingsDialog(QDialog):
 
     saved = Signal()
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        offline: OfflineController | None = None,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.offline = offline
         self.editors: dict[str, QWidget] = {}
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -154,6 +164,8 @@ class SettingsDialog(QDialog):
         self.add_button.setEnabled(not locked)
         self._update_source_buttons()
 
+        offline_box = self._build_offline()
+
         self.error = plain_label("settingsError")
         self.error.setAccessibleName("Problem with the settings")
         self.error.hide()
@@ -175,8 +187,56 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.policy_label)
         layout.addLayout(form)
         layout.addWidget(sources_box, 1)
+        if offline_box is not None:
+            layout.addWidget(offline_box)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def _build_offline(self) -> QGroupBox | None:
+        """How much the offline documents take, and a way to remove them (once the content is
+        open: the window's offline controller does the work off the GUI thread)."""
+        if self.offline is None:
+            return None
+        box = QGroupBox("Documents kept offline")
+        box.setObjectName("offlineGroup")
+        box.setAccessibleName("Documents kept offline")
+        self.offline_usage = plain_label("offlineUsage")
+        self.offline_usage.setAccessibleName("Offline documents")
+        self.offline_usage.setText("Counting the documents kept on this computer…")
+        self.clear_offline_button = QPushButton("&Clear offline documents…")
+        self.clear_offline_button.setObjectName("clearOfflineButton")
+        self.clear_offline_button.setAccessibleName("Clear offline documents")
+        self.clear_offline_button.setAccessibleDescription(
+            "Removes the copies of documents kept on this computer. Links keep working online, "
+            "and documents you keep offline are downloaded again at the next update."
+        )
+        self.clear_offline_button.clicked.connect(self.clear_offline)
+        row = QHBoxLayout(box)
+        row.addWidget(self.offline_usage, 1)
+        row.addWidget(self.clear_offline_button)
+        self.offline.changed.connect(self._count_offline)
+        self._count_offline()
+        return box
+
+    def _count_offline(self) -> None:
+        if self.offline is not None:
+            self.offline.usage_text(self.offline_usage.setText)
+
+    def clear_offline(self) -> None:
+        if self.offline is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Clear offline documents",
+            "Remove every document kept on this computer? Links keep working when you are "
+            "online, and documents you chose to keep offline are downloaded again at the next "
+            "update.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.offline_usage.setText("Removing the offline documents…")
+            self.offline.clear_cache()
 
     def _editor(self, setting: Setting) -> QWidget:
         value = self.settings.get(setting.name)

@@ -254,7 +254,9 @@ class AdminTools(QObject):
             self.settings_dialog.deleteLater()  # a fresh one shows the settings as they are now
         from msguide.ui.admin.settings_dialog import SettingsDialog
 
-        self.settings_dialog = SettingsDialog(self.settings, self.window)
+        self.settings_dialog = SettingsDialog(
+            self.settings, self.window, offline=self.window.offline_ui.controller
+        )
         self.settings_dialog.saved.connect(self._settings_saved)
         self.settings_dialog.open()
         return self.settings_dialog
