@@ -163,6 +163,35 @@ _BROWSE_ORDER = {
 }
 
 
+# Pinned items are what a publisher says practitioners need first: they rank 1.5x higher
+# among matches (the pinned set is tiny and read once through a partial index).
+_RANKED = (
+    f"rowid, bm25(items_fts, {RANK_WEIGHTS}) * CASE WHEN +items_fts.rowid IN "
+    "(SELECT id FROM items WHERE pinned) THEN 1.5 ELSE 1.0 END AS score"
+)
+
+
+def _selection(
+    text: str, filters: Filters, browsed: str, matched: str
+) -> tuple[str, list[Any], bool]:
+    """`SELECT … FROM …` of the items a list holds for `text` and `filters` (the `browsed`
+    columns of `items`, or the `matched` columns of a full-text match), its parameters, and
+    whether it is a full-text match."""
+    match = fts_query(text)
+    if match is None:
+        where, params = _filter_sql(filters)
+        sql = f"SELECT {browsed} FROM items"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return sql, params, False
+    # The `+` keeps SQLite from handing the rowid sets to FTS5, which would re-run the whole
+    # MATCH once per rowid in them.
+    where, params = _filter_sql(filters, rowid="+items_fts.rowid")
+    sql = f"SELECT {matched} FROM items_fts WHERE items_fts MATCH ?"
+    sql += "".join(f" AND {condition}" for condition in where)
+    return sql, [match, *params], True
+
+
 def find(
     connection: Reader,
     text: str,
@@ -172,12 +201,8 @@ def find(
     limit: int = -1,
 ) -> list[tuple[int, float]]:
     """(rowid, score) for every match, best first; without searchable text, in list order."""
-    match = fts_query(text)
-    if match is None:
-        where, params = _filter_sql(filters)
-        sql = "SELECT items.id, 0.0 FROM items"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+    sql, params, matched = _selection(text, filters, "items.id, 0.0", _RANKED)
+    if not matched:
         browse = "feed" if order == "relevance" else order
         if filters.recent and order == "relevance":
             browse = "recent"
@@ -185,36 +210,17 @@ def find(
             browse = "newest"
         sql += f" ORDER BY {_BROWSE_ORDER[browse]} LIMIT ?"
         return [(r[0], r[1]) for r in _rows(connection, sql, (*params, limit))]
-    # The `+` keeps SQLite from handing the rowid sets to FTS5, which would re-run the whole
-    # MATCH once per rowid in them. bm25() sorted by SQLite is the configured rank, computed
-    # once per match; FTS5's own ORDER BY rank evaluates the MATCH twice.
-    where, params = _filter_sql(filters, rowid="+items_fts.rowid")
-    # Pinned items are what a publisher says practitioners need first: they rank 1.5x higher
-    # among matches (the pinned set is tiny and read once through a partial index).
-    sql = (
-        f"SELECT rowid, bm25(items_fts, {RANK_WEIGHTS}) * CASE WHEN +items_fts.rowid IN "
-        "(SELECT id FROM items WHERE pinned) THEN 1.5 ELSE 1.0 END AS score FROM items_fts "
-        "WHERE items_fts MATCH ?"
-    )
-    sql += "".join(f" AND {condition}" for condition in where)
+    # bm25() sorted by SQLite is the configured rank, computed once per match; FTS5's own
+    # ORDER BY rank evaluates the MATCH twice. bm25 ranks are negative, best lowest; scores
+    # are shown best highest.
     sql += " ORDER BY score, rowid LIMIT ?"
-    # bm25 ranks are negative, best lowest; scores are shown best highest.
-    return [(r[0], -r[1]) for r in _rows(connection, sql, (match, *params, limit))]
+    return [(r[0], -r[1]) for r in _rows(connection, sql, (*params, limit))]
 
 
 def count(connection: Reader, text: str, filters: Filters = Filters()) -> int:
     """How many items `find` would return, without ranking them (FTS5 counts its doclists)."""
-    match = fts_query(text)
-    if match is None:
-        where, params = _filter_sql(filters)
-        sql = "SELECT count(*) FROM items"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return int(_rows(connection, sql, params)[0][0])
-    where, params = _filter_sql(filters, rowid="+items_fts.rowid")
-    sql = "SELECT count(*) FROM items_fts WHERE items_fts MATCH ?"
-    sql += "".join(f" AND {condition}" for condition in where)
-    return int(_rows(connection, sql, (match, *params))[0][0])
+    sql, params, _matched = _selection(text, filters, "count(*)", "count(*)")
+    return int(_rows(connection, sql, params)[0][0])
 
 
 @dataclass(frozen=True, slots=True)
