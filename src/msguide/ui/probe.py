@@ -20,6 +20,16 @@ PROBE_ENV = "MSGUIDE_STARTUP_PROBE"
 
 
 def peak_rss_kib() -> int:
+    """This process's own peak resident memory. On Linux from VmHWM: ru_maxrss also counts
+    the parent's memory at the time it started this process (the high-water mark survives
+    fork and exec), which made a benchmark that had just filled a big store see ~1 GiB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     if sys.platform == "win32":  # pragma: no cover - the benchmark runs on Linux
         return 0
     import resource
