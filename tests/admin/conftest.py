@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -19,11 +17,10 @@ from msguide.importing import import_file
 from msguide.policy import Policy
 from msguide.services import open_user_store
 from msguide.ui.admin import AdminTools
-from msguide.ui.app import build_window
-from msguide.ui.content import ContentService
 from msguide.ui.main_window import MainWindow
+from windowkit import WindowFactory, open_window, window
 
-WindowFactory = Callable[[], tuple[MainWindow, ContentService]]
+__all__ = ["WindowFactory", "open_window", "window"]
 
 
 @pytest.fixture
@@ -42,33 +39,6 @@ def with_test_source(home: Path, tmp_path: Path) -> Path:
     finally:
         opened.store.close()
     return home / "data" / "msguide.sqlite"
-
-
-@pytest.fixture
-def open_window(qtbot: QtBot, home: Path) -> Iterator[WindowFactory]:
-    """Open a main window as the app does and wait until it shows content."""
-    opened: list[tuple[MainWindow, ContentService]] = []
-
-    def make() -> tuple[MainWindow, ContentService]:
-        window, service = build_window()
-        qtbot.addWidget(window)
-        window.show()
-        signals = [window.resultsShown, window.sidebarShown, window.statusShown]
-        signals.append(window.startupSettled)  # updates and offline tools are wired up
-        with qtbot.waitSignals(signals, timeout=10_000):
-            service.open()
-        opened.append((window, service))
-        return window, service
-
-    yield make
-    for window, service in opened:
-        window.close()
-        service.close()
-
-
-@pytest.fixture
-def window(open_window: WindowFactory) -> MainWindow:
-    return open_window()[0]
 
 
 @pytest.fixture

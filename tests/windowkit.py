@@ -1,0 +1,44 @@
+"""The main window as the app opens it, for UI and admin tests (import the fixtures into a
+conftest.py to use them there)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from msguide.ui.app import build_window
+from msguide.ui.content import ContentService
+from msguide.ui.main_window import MainWindow
+
+WindowFactory = Callable[[], tuple[MainWindow, ContentService]]
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot, home: Path) -> Iterator[WindowFactory]:
+    """Open a main window (as the app does) and wait until its first results are shown and
+    the start-up work after them (updates, offline tools) is wired up."""
+    opened: list[tuple[MainWindow, ContentService]] = []
+
+    def make() -> tuple[MainWindow, ContentService]:
+        window, service = build_window()
+        qtbot.addWidget(window)
+        window.show()
+        signals = [window.resultsShown, window.sidebarShown, window.statusShown]
+        signals.append(window.startupSettled)
+        with qtbot.waitSignals(signals, timeout=10_000):
+            service.open()
+        opened.append((window, service))
+        return window, service
+
+    yield make
+    for window, service in opened:
+        window.close()
+        service.close()
+
+
+@pytest.fixture
+def window(open_window: WindowFactory) -> MainWindow:
+    return open_window()[0]
