@@ -10,15 +10,13 @@ once more from scratch.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QEventLoop, QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, Signal
 
 from msguide.errors import FeedError, MsguideError, StorageError
 from msguide.offline.cache import CleanupReport, OfflineCache
@@ -28,6 +26,7 @@ from msguide.offline.plan import DownloadPlan, Wanted, plan_downloads, reference
 from msguide.offline.report import DownloadReport, FileOutcome, merge
 from msguide.policy import Policy
 from msguide.store.db import Store
+from msguide.sync.steprunner import StepRunner
 from msguide.sync.transport import (
     FetchFailure,
     FetchRequest,
@@ -231,12 +230,6 @@ def _size(size: int | None) -> str:
 # --- the controller ------------------------------------------------------------------------
 
 
-class _Relay(QObject):
-    """Tells the downloader's thread that a worker result is waiting (see sync.controller)."""
-
-    done = Signal(int)
-
-
 class AttachmentDownloader(QObject):
     """Downloads the documents to keep offline, one file at a time: network on this object's
     thread (Qt's asynchronous transport), planning, disk checks and the store on one worker.
@@ -276,13 +269,8 @@ class AttachmentDownloader(QObject):
         self._preferences = preferences
         self._policy = policy
         self._transport = transport
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._on_job_done)
-        self._results: dict[int, object] = {}
-        self._lock = threading.Lock()
-        self._job_number = 0
+        self._steps = StepRunner("offline download step", expected=(MsguideError,), parent=self)
+        self._steps.finished.connect(self._on_job_done)
         self._running = False
         self._cancelled = False
         self._begun: Begun | None = None
@@ -331,7 +319,7 @@ class AttachmentDownloader(QObject):
     def shutdown(self, msecs: int = 10_000) -> bool:
         """Cancel, then wait (blocking) up to `msecs` for the worker step in progress."""
         self.cancel()
-        return self._pool.waitForDone(msecs)
+        return self._steps.wait(msecs)
 
     def is_running(self) -> bool:
         return self._running
@@ -339,31 +327,9 @@ class AttachmentDownloader(QObject):
     # --- one file: prepare (worker) → fetch (network) → settle (worker) ---------------------
 
     def _run(self, work: Callable[[], object]) -> None:
-        self._job_number += 1
-        number, relay, results, lock = self._job_number, self._relay, self._results, self._lock
+        self._steps.run(work)
 
-        # Holds no reference to the downloader (see SyncController._run).
-        def job() -> None:
-            try:
-                result = work()
-            except MsguideError as error:
-                result = error
-            except BaseException as error:  # the last safety net: reported, never lost
-                log.exception("offline download step failed")
-                result = error
-            with lock:
-                results[number] = result
-            with contextlib.suppress(RuntimeError):
-                relay.done.emit(number)
-
-        self._pool.start(job)
-
-    @Slot(int)
-    def _on_job_done(self, number: int) -> None:
-        with self._lock:
-            result = self._results.pop(number, None)
-        if number != self._job_number:
-            return
+    def _on_job_done(self, result: object) -> None:
         if isinstance(result, Begun):
             self._begun = result
             self._queue = [(w, False) for w in result.plan.files]

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from msguide.paths import locations
 from msguide.policy import Policy, SourcePolicy, load_policy
 from msguide.store.db import Store
 from msguide.sync.outcome import SourceOutcome
 from msguide.sync.state import SyncStateFile, default_state_path
+from msguide.sync.steprunner import StepRunner
 from msguide.sync.steps import (
     SyncContext,
     plan,
@@ -41,16 +40,6 @@ def transport_options(policy: Policy) -> TransportOptions:
         total_timeout=network.transfer_timeout_seconds,
         extra_ca_files=network.extra_ca_files,
     )
-
-
-class _Relay(QObject):
-    """Tells the controller's thread that a worker result is waiting (a queued signal).
-
-    Only the job number crosses threads in the signal; the result itself waits in a locked
-    dict, so no Python object's reference count is ever handled by Qt across threads.
-    """
-
-    done = Signal(int)
 
 
 class SyncController(QObject):
@@ -101,12 +90,8 @@ class SyncController(QObject):
             transport = QtTransport(transport_options(policy), self)
         self._transport = transport
         # One worker thread: the store has one writer, and a queue keeps imports in order.
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._on_job_done)
-        self._results: dict[int, object] = {}
-        self._results_lock = threading.Lock()
+        self._steps = StepRunner("sync step", parent=self)
+        self._steps.finished.connect(self._on_job_done)
         self._running = False
         self._cancelled = False
         self._queue: list[SourcePolicy] = []
@@ -114,7 +99,6 @@ class SyncController(QObject):
         self._source: SourcePolicy | None = None
         self._feed: FetchResult | None = None
         self._pending: PendingFetch | None = None
-        self._job_number = 0
 
     # --- the public contract ---------------------------------------------------------------
 
@@ -140,7 +124,7 @@ class SyncController(QObject):
     def shutdown(self, msecs: int = 10_000) -> bool:
         """Cancel, then wait (blocking) up to `msecs` for an import in progress to end."""
         self.cancel()
-        return self._pool.waitForDone(msecs)
+        return self._steps.wait(msecs)
 
     def is_running(self) -> bool:
         return self._running
@@ -165,32 +149,9 @@ class SyncController(QObject):
         self._run(lambda: plan(context, source))
 
     def _run(self, work: Callable[[], object]) -> None:
-        self._job_number += 1
-        number, relay = self._job_number, self._relay
-        results, lock = self._results, self._results_lock
+        self._steps.run(work)
 
-        # The job holds no reference to the controller: it must never be the last owner of a
-        # Qt object that would then be deleted on the worker thread.
-        def job() -> None:
-            try:
-                result = work()
-            except BaseException as error:  # the steps never raise; this is the last safety net
-                log.exception("sync worker failed")
-                result = error
-            with lock:
-                results[number] = result
-            # RuntimeError: the controller was deleted while the app closed; nobody listens.
-            with contextlib.suppress(RuntimeError):
-                relay.done.emit(number)
-
-        self._pool.start(job)
-
-    @Slot(int)
-    def _on_job_done(self, number: int) -> None:
-        with self._results_lock:
-            result = self._results.pop(number, None)
-        if number != self._job_number:
-            return
+    def _on_job_done(self, result: object) -> None:
         if isinstance(result, SourceOutcome):
             self._outcomes.append(result)
             self.outcome.emit(result)
