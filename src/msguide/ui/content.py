@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from msguide.store.search import Filters, Hit, Order
 from msguide.ui.tasks import Lane, TaskRunner
+from msguide.ui.text import error_sentence
 
 if TYPE_CHECKING:
     from msguide.paths import Locations
@@ -107,7 +108,7 @@ class ContentService(QObject):
 
             return open_user_store(self.where)
 
-        self.writes.submit(work, self._opened, lambda e: self.openFailed.emit(_sentence(e)))
+        self.writes.submit(work, self._opened, lambda e: self.openFailed.emit(error_sentence(e)))
 
     def _opened(self, opened: OpenedStore) -> None:
         self.store = opened.store
@@ -283,16 +284,4 @@ class ContentService(QObject):
         self._write(lambda s: record_view(s, source, item_id), self.userStateChanged)
 
     def _report(self, error: BaseException) -> None:
-        self.failed.emit(_sentence(error))
-
-
-def _sentence(error: BaseException) -> str:
-    from msguide.errors import MsguideError
-
-    if isinstance(error, MsguideError):
-        text = str(error)
-        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-    return (
-        f"Something went wrong inside msguide ({type(error).__name__}: {error}). "
-        "Your content is safe; please report this with Help ▸ Diagnostics."
-    )
+        self.failed.emit(error_sentence(error))

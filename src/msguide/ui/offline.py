@@ -26,11 +26,11 @@ from PySide6.QtCore import QObject, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from msguide.errors import MsguideError
 from msguide.offline.files import SAFE_EXTENSIONS, inside
 from msguide.paths import Locations, locations
 from msguide.policy import Policy, load_policy
 from msguide.ui.tasks import TaskRunner
+from msguide.ui.text import error_sentence
 
 if TYPE_CHECKING:
     from msguide.offline.cache import OfflineCache
@@ -42,16 +42,6 @@ if TYPE_CHECKING:
     from msguide.sync.transport import Transport
 
 log = logging.getLogger(__name__)
-
-
-def sentence(error: BaseException) -> str:
-    if isinstance(error, MsguideError):
-        text = str(error)
-        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-    return (
-        f"Something went wrong inside msguide ({type(error).__name__}: {error}). "
-        "Your content is safe; please report this with Help ▸ Diagnostics."
-    )
 
 
 def open_local_document(path: Path, folder: Path) -> bool:
@@ -235,7 +225,7 @@ class OfflineController(QObject):
         return open_cache(self.store, self.where, offline_preferences(self.where, self.policy))
 
     def _report(self, error: BaseException, parent: QWidget | None = None) -> None:
-        self._report_text(sentence(error), parent)
+        self._report_text(error_sentence(error), parent)
 
     def _report_text(self, text: str, parent: QWidget | None) -> None:
         self.problem.emit(text)
@@ -285,7 +275,7 @@ class PackImport(QObject):
                 mode=preferences.mode,
             )
 
-        self._runner.submit(work, self.done.emit, lambda e: self.failed.emit(sentence(e)))
+        self._runner.submit(work, self.done.emit, lambda e: self.failed.emit(error_sentence(e)))
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self._runner.wait(msecs)

@@ -1,4 +1,4 @@
-"""Words and numbers as the app shows them: dates, kinds, formats."""
+"""Words and numbers as the app shows them: dates, kinds, formats, errors."""
 
 from __future__ import annotations
 
@@ -60,3 +60,16 @@ def short_url(url: str | None) -> str:
         if url.startswith(prefix):
             return url[len(prefix) :]
     return url
+
+
+def error_sentence(error: BaseException) -> str:
+    """What went wrong, as one sentence for the person using msguide."""
+    from msguide.errors import MsguideError
+
+    if isinstance(error, MsguideError):
+        text = str(error)
+        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return (
+        f"Something went wrong inside msguide ({type(error).__name__}: {error}). "
+        "Your content is safe; please report this with Help ▸ Diagnostics."
+    )
