@@ -45,8 +45,10 @@ class CliResult:
 
 
 @pytest.fixture
-def cli(home: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run `msguide ARGS…` in this process against the isolated home."""
+def cli(home: Path, capsys: pytest.CaptureFixture[str], qapp: object):  # type: ignore[no-untyped-def]
+    """Run `msguide ARGS…` in this process against the isolated home. The QApplication comes
+    first: `msguide sync` would otherwise make a QCoreApplication, which later widget tests in
+    the same process cannot use."""
     from msguide.cli import main
 
     def run(*args: str) -> CliResult:

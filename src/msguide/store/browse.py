@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from msguide.feed.model import Item, Taxon
-from msguide.store.content import load_items
+from msguide.store.content import STATE_COLUMNS, load_items
 
 if TYPE_CHECKING:
     from msguide.store.reader import Reader
@@ -113,15 +113,7 @@ class ItemDetail:
 
 def item_detail(connection: Reader, rowid: int) -> ItemDetail | None:
     head = connection.exec_driver_sql(
-        "SELECT items.source_id, s.name, "
-        "EXISTS (SELECT 1 FROM favourites f WHERE f.source_id = items.source_id "
-        "AND f.item_id = items.item_id), "
-        "EXISTS (SELECT 1 FROM read_marks m WHERE m.source_id = items.source_id "
-        "AND m.item_id = items.item_id), "
-        "(items.added_revision_id = s.current_revision_id AND EXISTS (SELECT 1 FROM revisions r "
-        "WHERE r.source_id = items.source_id AND r.id < s.current_revision_id)), "
-        "(items.changed_revision_id = s.current_revision_id "
-        "AND items.added_revision_id != items.changed_revision_id) "
+        f"SELECT items.source_id, s.name, {STATE_COLUMNS} "
         "FROM items JOIN sources s ON s.id = items.source_id WHERE items.id = ?",
         (rowid,),
     ).first()

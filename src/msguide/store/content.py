@@ -16,6 +16,19 @@ ITEM_COLUMNS = (
     "language, publisher, format, phone, email, hours, pinned"
 )
 
+# Favourite, read, new in the current revision, changed in it: for a query over `items`
+# joined to `sources s`.
+STATE_COLUMNS = (
+    "EXISTS (SELECT 1 FROM favourites f WHERE f.source_id = items.source_id "
+    "AND f.item_id = items.item_id), "
+    "EXISTS (SELECT 1 FROM read_marks m WHERE m.source_id = items.source_id "
+    "AND m.item_id = items.item_id), "
+    "(items.added_revision_id = s.current_revision_id AND EXISTS (SELECT 1 FROM revisions r "
+    "WHERE r.source_id = items.source_id AND r.id < s.current_revision_id)), "
+    "(items.changed_revision_id = s.current_revision_id "
+    "AND items.added_revision_id != items.changed_revision_id)"
+)
+
 SQLITE_MAX_VARIABLES = 900
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from msguide.store.content import chunks
+from msguide.store.content import STATE_COLUMNS, chunks
 from msguide.store.query import RANK_WEIGHTS, fts_query
 from msguide.store.reader import raw_sqlite
 
@@ -268,14 +268,7 @@ _HIT_COLUMNS = (
     "items.id, items.source_id, items.item_id, items.kind, items.title, items.url, "
     "items.publisher, items.format, COALESCE(items.date_modified, items.date_published), "
     "items.pinned, items.phone, "
-    "EXISTS (SELECT 1 FROM favourites f WHERE f.source_id = items.source_id "
-    "AND f.item_id = items.item_id), "
-    "EXISTS (SELECT 1 FROM read_marks m WHERE m.source_id = items.source_id "
-    "AND m.item_id = items.item_id), "
-    "(items.added_revision_id = s.current_revision_id AND EXISTS (SELECT 1 FROM revisions r "
-    "WHERE r.source_id = items.source_id AND r.id < s.current_revision_id)), "
-    "(items.changed_revision_id = s.current_revision_id "
-    "AND items.added_revision_id != items.changed_revision_id), "
+    f"{STATE_COLUMNS}, "
     # A verified copy of one of its attachments is in the offline cache (msguide.offline).
     "EXISTS (SELECT 1 FROM attachments a JOIN cached_files c ON c.sha256 = a.sha256 "
     "WHERE a.item_rowid = items.id)"
