@@ -325,3 +325,25 @@ def test_a_long_result_list_scrolls_past_the_first_page(
 
     qtbot.waitUntil(scrolled_to_the_end, timeout=10_000)
     assert len({h.rowid for h in model.hits}) == 250
+
+
+def test_zoom_scales_the_detail_title_and_the_news_pane_title(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtGui import QFont
+
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        window.results_view.setCurrentIndex(window.results_model.index(0))
+    window.set_zoom(200, save=False)
+    zoomed = QApplication.font().pointSizeF()
+    assert zoomed == pytest.approx(window.base_point_size * 2)
+    # The title is derived at once from the zoomed application font, not a stale widget font.
+    assert window.detail.title.font().pointSizeF() == pytest.approx(zoomed * 1.35)
+    # QDockWidget keeps its construction-time title font while its font equals the app's; the
+    # pane's own font must differ (in style strategy only) and carry the zoomed size.
+    news_font = window.news.font()
+    assert news_font.pointSizeF() == pytest.approx(zoomed)
+    assert news_font != QApplication.font("QDockWidget")
+    assert news_font.styleStrategy() & QFont.StyleStrategy.PreferAntialias
+    window.set_zoom(100, save=False)
+    assert window.news.font().pointSizeF() == pytest.approx(window.base_point_size)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QPushButton,
@@ -139,8 +140,9 @@ class DetailView(QScrollArea):
         self.show_detail(None)
 
     def apply_fonts(self) -> None:
-        """Re-derive the title's size from the application font (zoom changes it)."""
-        font = QFont(self.font())
+        """Re-derive the title's size from the application font (zoom changes it). Not from
+        this widget's font: that follows a new application font only once events are handled."""
+        font = QFont(QApplication.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)

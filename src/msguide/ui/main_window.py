@@ -809,6 +809,12 @@ class MainWindow(QMainWindow):
             for view in (self.results_view, self.news.view, self.sidebar):
                 view.setFont(font)
                 view.doItemsLayout()
+            # A dock widget paints its title in the font it was built with for as long as its
+            # own font equals the application's. One that differs only in style strategy
+            # (rendered the same) makes the title follow the text size too.
+            title_font = QFont(font)
+            title_font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
+            self.news.setFont(title_font)
         if save:
             self.show_message(f"Text size {percent}%.")
             if self.settings is not None:

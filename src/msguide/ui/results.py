@@ -293,9 +293,15 @@ class ResultDelegate(QStyledItemDelegate):
             highlight.setBackground(palette.color(QPalette.ColorRole.AlternateBase))
         layout = QTextLayout(text, font)
         layout.setFormats([_format_range(start, length, highlight) for start, length in spans])
+        ellipsis = "…"
+        room = width - QFontMetrics(font).horizontalAdvance(ellipsis)
         layout.beginLayout()
         line = layout.createLine()
         if line.isValid():
-            line.setLineWidth(width)
+            line.setLineWidth(max(room, 0))
         layout.endLayout()
         layout.draw(painter, QPointF(left, top))
+        if line.isValid() and line.textLength() < len(text):  # more follows: say so
+            end = left + int(line.naturalTextWidth())
+            painter.setFont(font)
+            painter.drawText(QRect(end, top, width, int(line.height())), 0, ellipsis)
