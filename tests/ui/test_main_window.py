@@ -293,8 +293,8 @@ def test_news_pane_choice_is_kept_across_restarts(qtbot: QtBot, open_window: Win
 def test_a_long_result_list_scrolls_past_the_first_page(
     qtbot: QtBot, home: Path, open_window: WindowFactory
 ) -> None:
-    # 250 matches: the first page (100 ranked, 30 shown) comes at once, the ranking of the
-    # rest follows, and scrolling loads rows until all 250 are listed.
+    # 250 matches: the first page (100 ranked, 30 shown) comes at once; scrolling past it has
+    # the rest ranked and loads rows until all 250 are listed.
     from feedmaker import feed_document, item, to_bytes
     from msguide.feed.parse import parse
     from msguide.paths import STORE_NAME
@@ -315,8 +315,9 @@ def test_a_long_result_list_scrolls_past_the_first_page(
     assert model.total == 250
     assert model.rowCount() < 100
     assert "250 results" in window.count_label.text()
-    qtbot.waitUntil(lambda: model.result is not None and model.result.complete, timeout=5000)
-    assert model.result is not None and len(model.result.rowids) == 250
+    assert model.result is not None and len(model.result.rowids) == 100  # not ranked yet
+    qtbot.wait(200)
+    assert len(model.result.rowids) == 100  # nothing ranks the rest while nobody scrolls
     view = window.results_view
 
     def scrolled_to_the_end() -> bool:
@@ -324,6 +325,7 @@ def test_a_long_result_list_scrolls_past_the_first_page(
         return model.rowCount() == 250
 
     qtbot.waitUntil(scrolled_to_the_end, timeout=10_000)
+    assert model.result is not None and model.result.complete
     assert len({h.rowid for h in model.hits}) == 250
 
 
@@ -347,3 +349,18 @@ def test_zoom_scales_the_detail_title_and_the_news_pane_title(
     assert news_font.styleStrategy() & QFont.StyleStrategy.PreferAntialias
     window.set_zoom(100, save=False)
     assert window.news.font().pointSizeF() == pytest.approx(window.base_point_size)
+
+
+def test_ranking_the_rest_never_displaces_a_newer_search(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    window, service = open_window()
+    shown = window.results_model.result
+    assert shown is not None
+    arrived: list[str] = []
+    ranked: list[object] = []
+    service.search("nrm", Filters(), lambda result: arrived.append(result.text))
+    service.rank_rest(shown, ranked.append)  # the list scrolled while "nrm" was on its way
+    qtbot.waitUntil(lambda: arrived == ["nrm"], timeout=5000)
+    qtbot.wait(100)
+    assert ranked == []

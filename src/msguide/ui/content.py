@@ -142,13 +142,9 @@ class ContentService(QObject):
         filters: Filters,
         on_done: Callable[[SearchResult], None],
         order: Order = "relevance",
-        on_rest: Callable[[SearchResult], None] | None = None,
     ) -> None:
-        """Find matches; only the newest search's result is ever delivered.
-
-        `on_done` gets the first page at once; when more match, `on_rest` gets the same
-        result with every match ranked (for scrolling on), unless a newer search came first.
-        """
+        """Find matches; only the newest search's result is ever delivered: the best page
+        ranked, every match counted. `rank_rest` ranks the others when they are wanted."""
         store = self.store
         if store is None:
             return
@@ -168,12 +164,17 @@ class ContentService(QObject):
                 text, filters, rowids, dict(page.found), tuple(page.hits), page.total, order
             )
 
-        def first(result: SearchResult) -> None:
-            on_done(result)
-            if not result.complete and on_rest is not None:
-                self.search_lane.submit(partial(self._rank_all, store, result, running), on_rest)
+        self.search_lane.submit(work, on_done, self._report)
 
-        self.search_lane.submit(work, first, self._report)
+    def rank_rest(self, shown: SearchResult, on_done: Callable[[SearchResult], None]) -> None:
+        """Every match of `shown`'s search, ranked, for scrolling past its first page. On the
+        search lane: a newer search drops it (and stops its query)."""
+        store = self.store
+        pending = self.search_lane.current
+        if store is None or (pending is not None and not pending.finished):
+            return  # a newer search is on its way and replaces `shown`
+        running = self._running_search
+        self.search_lane.submit(partial(self._rank_all, store, shown, running), on_done)
 
     @staticmethod
     def _rank_all(store: Store, shown: SearchResult, running: _RunningSearch) -> SearchResult:

@@ -525,12 +525,7 @@ class MainWindow(QMainWindow):
     # --- searching ------------------------------------------------------------------------
 
     def run_search(self) -> None:
-        self.service.search(
-            self.search_field.text(),
-            self.current_filters(),
-            self._results_arrived,
-            on_rest=self.results_model.complete_result,
-        )
+        self.service.search(self.search_field.text(), self.current_filters(), self._results_arrived)
 
     def _results_arrived(self, result: SearchResult) -> None:
         current = self.results_model.hit(self.results_view.currentIndex().row())

@@ -66,7 +66,7 @@ class ResultListModel(QAbstractListModel):
         self.result: SearchResult | None = None
         self.hits: list[Hit] = []
         self._loading = False
-        self._waiting_for_rest = False
+        self._ranking = False
 
     @property
     def total(self) -> int:
@@ -77,18 +77,17 @@ class ResultListModel(QAbstractListModel):
         self.result = result
         self.hits = list(result.first_page)
         self._loading = False
-        self._waiting_for_rest = False
+        self._ranking = False
         self.endResetModel()
 
     def complete_result(self, ranked: SearchResult) -> None:
-        """Every match of the shown search, ranked: scrolling can go on past the first page."""
+        """Every match of the shown search, ranked: scrolling goes on past the first page."""
         shown = self.result
         if shown is None or (ranked.text, ranked.filters) != (shown.text, shown.filters):
             return
         self.result = ranked
-        if self._waiting_for_rest:
-            self._waiting_for_rest = False
-            self.fetchMore()
+        self._ranking = False
+        self.fetchMore()
 
     def hit(self, row: int) -> Hit | None:
         return self.hits[row] if 0 <= row < len(self.hits) else None
@@ -116,7 +115,12 @@ class ResultListModel(QAbstractListModel):
         start = len(self.hits)
         wanted = result.rowids[start : start + PAGE_SIZE]
         if not wanted:
-            self._waiting_for_rest = not result.complete  # the ranked rest is on its way
+            # Only the first page was ranked while the person typed; rank the rest now that
+            # they scroll past it (at 100k items ranking everything takes a good part of a
+            # second, and doing it after every keystroke kept the GIL from the window).
+            if not result.complete and not self._ranking:
+                self._ranking = True
+                self.service.rank_rest(result, self.complete_result)
             return
         self._loading = True
 
