@@ -272,3 +272,18 @@ def test_a_first_page_holding_every_match_is_complete(filled: Store) -> None:
         page = first_page(connection, "consent", rows=100, shown=40)
     assert page.total == 1 and page.complete
     assert [h.id for h in page.hits] == ["nrm-child"]
+
+
+def test_a_damaged_byte_inside_a_title_shows_garbled_not_fatal(filled: Store) -> None:
+    import sqlite3
+
+    # Damage inside a text value passes SQLite's integrity check (it does not check UTF-8).
+    raw = sqlite3.connect(filled.path)
+    raw.execute(
+        "UPDATE items SET title = CAST(x'4e524d2061647580' AS TEXT) WHERE item_id = 'nrm-adult'"
+    )
+    raw.commit()
+    raw.close()
+    with filled.read() as connection:
+        [hit] = search(connection, "nrm adult", limit=5)
+    assert hit.title == "NRM adu\ufffd"
