@@ -116,8 +116,8 @@ class ResultListModel(QAbstractListModel):
         wanted = result.rowids[start : start + PAGE_SIZE]
         if not wanted:
             # Only the first page was ranked while the person typed; rank the rest now that
-            # they scroll past it (at 100k items ranking everything takes a good part of a
-            # second, and doing it after every keystroke kept the GIL from the window).
+            # they scroll past it (at 100k items that is half a second of a worker's time,
+            # wasted on every list nobody scrolls).
             if not result.complete and not self._ranking:
                 self._ranking = True
                 self.service.rank_rest(result, self.complete_result)
