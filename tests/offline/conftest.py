@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -13,22 +12,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from fileserver import FileServer
 
-from msguide.feed.signature import KeyFiles, generate_keys
+from networkkit import _no_proxy_from_environment, _qt_application, keys
+
+__all__ = ["_no_proxy_from_environment", "_qt_application", "keys"]
 
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def _qt_application(qapp: Any) -> Any:
-    """A QApplication before anything in msguide.sync makes a QCoreApplication in-process."""
-    return qapp
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
 
 
 @pytest.fixture(scope="session")
@@ -53,8 +41,3 @@ def server() -> Iterator[FileServer]:
     serving = FileServer()
     yield serving
     serving.close()
-
-
-@pytest.fixture(scope="session")
-def keys() -> KeyFiles:
-    return generate_keys(None)

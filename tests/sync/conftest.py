@@ -6,7 +6,6 @@ import ssl
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import trustme
@@ -16,25 +15,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from servers import ConnectProxy, FeedServer
 from syncing import PROXIED_HOST, PolicyWriter
 
-from msguide.feed.signature import KeyFiles, generate_keys
+from networkkit import _no_proxy_from_environment, _qt_application, keys
 
-
-@pytest.fixture(autouse=True)
-def _qt_application(qapp: Any) -> Any:
-    """A QApplication before anything in msguide.sync makes a QCoreApplication in-process."""
-    return qapp
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-
-
-@pytest.fixture(scope="session")
-def keys() -> KeyFiles:
-    return generate_keys(None)
+__all__ = ["_no_proxy_from_environment", "_qt_application", "keys"]
 
 
 @pytest.fixture(scope="session")
