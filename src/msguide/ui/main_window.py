@@ -76,7 +76,9 @@ class MainWindow(QMainWindow):
         self.furnished = False
         self.settled = False
         self.setObjectName("mainWindow")
-        self.setWindowTitle("msguide: modern slavery guidance")
+        # Only the app's name: Qt adds nothing to a title that ends with it, and the taskbar
+        # and Alt+Tab say no more than that about what the person is reading.
+        self.setWindowTitle("msguide")
         self.setAccessibleName("msguide")
         self.sidebar_key = state.text("sidebar", "all") if state else "all"
         self.base_point_size = QApplication.font().pointSizeF()
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
             self.settings = settings
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
         from msguide.ui.offlining import OfflineUi
+        from msguide.ui.pane_sizes import PaneSizer
         from msguide.ui.syncing import SyncUi
 
         self.service = service
@@ -111,6 +114,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._restore_panes()
+        self.pane_sizer = PaneSizer(self)
         self.furnished = True
         self.set_zoom(self._saved_zoom(), save=False)
         if self.settings is not None:
@@ -232,8 +236,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.news: NewsDock = NewsDock(self.service, self)
+        # Its height is set once the window is laid out (msguide.ui.pane_sizes).
         self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.news)
-        self.resizeDocks([self.news], [190], QtCore.Qt.Orientation.Vertical)
 
     def _build_opening(self) -> None:
         # Our own text only, so no plain_label (its Qt enums are not built yet) and no
@@ -256,16 +260,17 @@ class MainWindow(QMainWindow):
         self.setStatusBar(status)
 
     def _build_status(self) -> None:
+        from msguide.ui.elided_label import ElidedLabel
+
         status = self.statusBar()
-        self.count_label = plain_label("resultCount", selectable=False)
+        # Both give way to a narrow window (cut with "…", the whole text in the tooltip).
+        self.count_label = ElidedLabel("resultCount")
         self.count_label.setAccessibleName("Number of results")
-        self.content_label = plain_label("contentStatus", selectable=False)
+        self.content_label = ElidedLabel("contentStatus")
         self.content_label.setAccessibleName("Content loaded")
-        self.content_label.setWordWrap(False)
-        self.count_label.setWordWrap(False)
         self.content_label.setText("Opening your content…")
-        status.addWidget(self.count_label)
-        status.addPermanentWidget(self.content_label)
+        status.addWidget(self.count_label, 1)
+        status.addPermanentWidget(self.content_label, 2)
 
     def _action(
         self,
@@ -670,7 +675,6 @@ class MainWindow(QMainWindow):
         if self.service.read_only:
             text += " · read-only"
         self.content_label.setText(text)
-        self.content_label.setToolTip(text)
         self.statusShown.emit()
 
     def show_message(self, message: str) -> None:
@@ -824,9 +828,10 @@ class MainWindow(QMainWindow):
     # --- layout persistence ---------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        geometry = self.state.bytes("geometry") if self.state is not None else None
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1200, 760)
+        from msguide.ui.geometry import ScreenFit, place
+
+        place(self, self.state.bytes("geometry") if self.state is not None else None)
+        self.screen_fit = ScreenFit(self)
 
     def _restore_panes(self) -> None:
         if self.state is None:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel
+
+from msguide.ui.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
     from msguide.ui.main_window import MainWindow
@@ -24,8 +25,7 @@ class OfflineUi(QObject):
         self.controller: OfflineController | None = None
         self.connectivity: Connectivity | None = None
         self.pack_import: PackImport | None = None
-        self.network = QLabel("")
-        self.network.setObjectName("networkStatus")
+        self.network = ElidedLabel("networkStatus")
         self.network.setAccessibleName("Network")
         window.statusBar().addPermanentWidget(self.network)
         self.network.hide()

@@ -1,0 +1,50 @@
+"""Window placement and status texts that give way (issue 13); the real display checks the
+whole window in tests/display/test_window_fits.py."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMargins, QRect
+from PySide6.QtWidgets import QStatusBar
+from pytestqt.qtbot import QtBot
+
+from msguide.ui.elided_label import ElidedLabel
+from msguide.ui.geometry import PREFERRED, first_geometry, fit_frame
+
+LAPTOP = QRect(0, 0, 1366, 728)  # 1366x768 with a 40 px taskbar
+SCALED = QRect(0, 0, 911, 485)  # the same at 150%, in logical pixels
+
+
+def test_a_frame_larger_than_the_screen_is_shrunk_and_moved_inside_it() -> None:
+    fitted = fit_frame(QRect(1500, 200, 2400, 1300), LAPTOP)
+    assert LAPTOP.contains(fitted)
+    assert fitted.size() == LAPTOP.size()
+    assert fit_frame(QRect(-300, -50, 800, 600), LAPTOP) == QRect(0, 0, 800, 600)
+    assert fit_frame(QRect(100, 100, 800, 600), LAPTOP) == QRect(100, 100, 800, 600)
+
+
+def test_the_first_size_is_the_preferred_one_where_it_fits_and_the_screen_s_otherwise() -> None:
+    margins = QMargins(8, 40, 8, 8)
+    big = QRect(0, 0, 2560, 1400)
+    assert first_geometry(big, margins).size() == PREFERRED
+    for available in (LAPTOP, SCALED):
+        client = first_geometry(available, margins)
+        assert available.contains(client.marginsAdded(margins))
+
+
+def test_a_long_status_text_is_cut_to_fit_with_the_whole_text_kept(qtbot: QtBot) -> None:
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    label = ElidedLabel("statusText")
+    text = "Hampshire & Isle of Wight Modern Slavery Partnership: published 28 November 2026"
+    label.setText(text)
+    bar.addWidget(label, 1)
+    assert bar.minimumSizeHint().width() < 150  # the text does not set the window's width
+    bar.resize(120, 30)
+    bar.show()
+    qtbot.waitUntil(lambda: label.width() < 120)
+    assert label.text() == text  # what screen readers read
+    assert label.shown_text().endswith("…") and len(label.shown_text()) < len(text)
+    assert label.toolTip() == text
+    bar.resize(1200, 30)
+    qtbot.waitUntil(lambda: label.width() > 700)
+    assert label.shown_text() == text and label.toolTip() == ""
