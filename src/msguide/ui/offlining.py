@@ -1,5 +1,5 @@
 """Offline documents in the window: the detail pane's offline actions, downloads after each sync,
-File ▸ Import offline pack…, and the status bar's word when the computer is offline.
+Admin ▸ Import offline pack…, and the status bar's word when the computer is offline.
 
 `OfflineUi` wires `msguide.ui.offline.OfflineController` to the window once the store is open.
 """
@@ -41,7 +41,9 @@ class OfflineUi(QObject):
             self.pack_action.triggered.connect(self.import_pack)
             self.pack_action.setEnabled(False)
             window.addAction(self.pack_action)
-            window.file_menu.insertAction(window.quit_action, self.pack_action)
+            from msguide.ui.admin.menu import admin_menu
+
+            admin_menu(window).addAction(self.pack_action)
         window.detail.openOfflineRequested.connect(self._open_copy)
         window.detail.keepOfflineToggled.connect(self._keep_offline)
         window.detailShown.connect(self._detail_shown)
