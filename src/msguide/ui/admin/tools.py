@@ -127,13 +127,14 @@ class AdminTools(QObject):
             self.open_history,
         )
         menu = admin_menu(self.window)
-        first = menu.actions()[0] if menu.actions() else None  # offline packs come last
-        for action in (self.import_action, self.export_action):
-            menu.insertAction(first, action)
-        menu.insertSeparator(first)
-        menu.insertAction(first, self.history_action)
-        if first is not None:
-            menu.insertSeparator(first)
+        later = menu.actions()  # offline packs (added before) come last
+        menu.clear()
+        menu.addActions([self.import_action, self.export_action])
+        menu.addSeparator()
+        menu.addAction(self.history_action)
+        if later:
+            menu.addSeparator()
+            menu.addActions(later)
         self.drop_filter = FeedDropFilter(self._dropped, self)
         self.window.setAcceptDrops(True)
         self.window.installEventFilter(self.drop_filter)
