@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from msguide.store.browse import ItemDetail
+from msguide.ui.start_card import StartCard
 from msguide.ui.text import format_label, human_date, join_dots, kind_label, short_url
 from msguide.ui.widgets import plain_label
 
@@ -48,9 +49,8 @@ class DetailView(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(8)
-        self.placeholder = plain_label("detailPlaceholder", selectable=False)
-        self.placeholder.setText("Choose an item from the list to see its details here.")
-        layout.addWidget(self.placeholder)
+        self.start_card = StartCard()  # until an item is chosen
+        layout.addWidget(self.start_card)
 
         self.title = plain_label("detailTitle")
         self.title.setAccessibleName("Title")
@@ -146,6 +146,7 @@ class DetailView(QScrollArea):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)
+        self.start_card.apply_fonts()
 
     def _favourite_clicked(self, checked: bool) -> None:
         self._update_favourite_text(checked)
@@ -171,7 +172,7 @@ class DetailView(QScrollArea):
     def show_detail(self, detail: ItemDetail | None) -> None:
         self.detail = detail
         showing = detail is not None
-        self.placeholder.setVisible(not showing)
+        self.start_card.setVisible(not showing)
         for widget in (
             *self.fields,
             self.summary,

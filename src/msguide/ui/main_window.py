@@ -416,6 +416,9 @@ class MainWindow(QMainWindow):
         self.detail.copyRequested.connect(self.copy_link)
         self.detail.copyNumberRequested.connect(self.copy_number)
         self.detail.favouriteToggled.connect(self._favourite_toggled)
+        self.detail.start_card.contactChosen.connect(
+            lambda rowid: self.service.detail(rowid, self._detail_loaded)
+        )
         self.notice_close.clicked.connect(self._dismiss_notice)
         self.setTabOrder(self.search_field, self.sidebar)
         self.setTabOrder(self.sidebar, self.results_view)
@@ -482,6 +485,7 @@ class MainWindow(QMainWindow):
 
     def _sidebar_loaded(self, data: SidebarData) -> None:
         self.helpline = data.helpline
+        self.detail.start_card.set_contacts(data.pinned_contacts)
         self.sidebar.selectionModel().currentChanged.disconnect(self._sidebar_changed)
         self.sidebar_model.set_data(data)
         self.sidebar.expandAll()
