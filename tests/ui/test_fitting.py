@@ -4,11 +4,14 @@ whole window in tests/display/test_window_fits.py."""
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QRect
-from PySide6.QtWidgets import QStatusBar
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QStatusBar
 from pytestqt.qtbot import QtBot
 
 from msguide.ui.elided_label import ElidedLabel
 from msguide.ui.geometry import PREFERRED, first_geometry, fit_frame
+from msguide.ui.main_window import MainWindow
+from msguide.ui.shortcuts import ShortcutsDialog
 
 LAPTOP = QRect(0, 0, 1366, 728)  # 1366x768 with a 40 px taskbar
 SCALED = QRect(0, 0, 911, 485)  # the same at 150%, in logical pixels
@@ -48,3 +51,35 @@ def test_a_long_status_text_is_cut_to_fit_with_the_whole_text_kept(qtbot: QtBot)
     bar.resize(1200, 30)
     qtbot.waitUntil(lambda: label.width() > 700)
     assert label.shown_text() == text and label.toolTip() == ""
+
+
+def test_a_narrow_detail_pane_wraps_its_buttons_instead_of_scrolling_sideways(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.search_field.setText("helpline")
+    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
+    model = window.results_model
+    row = next(r for r in range(model.rowCount()) if (hit := model.hit(r)) and hit.phone)
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        window.results_view.setCurrentIndex(model.index(row))
+    detail = window.detail
+    assert detail.number_button.isVisibleTo(detail)  # a contact: four buttons in the row
+    sizes = window.splitter.sizes()
+    window.splitter.setSizes([sizes[0], sum(sizes) - sizes[0] - 260, 260])
+    qtbot.waitUntil(lambda: detail.width() <= 270)
+    QApplication.processEvents()
+    assert detail.horizontalScrollBar().maximum() == 0
+    buttons = [detail.open_button, detail.copy_button, detail.number_button]
+    buttons.append(detail.favourite_button)
+    assert all(detail.viewport().rect().contains(b.geometry()) for b in buttons)
+    rows = {b.geometry().top() for b in buttons}
+    assert len(rows) > 1  # wrapped onto a second row
+
+
+def test_the_shortcut_list_lines_up_in_a_fixed_width_font(window: MainWindow, qtbot: QtBot) -> None:
+    dialog = ShortcutsDialog(window.actions(), window)
+    qtbot.addWidget(dialog)
+    text = dialog.findChild(QPlainTextEdit, "shortcutsText")
+    assert text is not None
+    assert QFontInfo(text.font()).fixedPitch()
+    assert dialog.width() <= dialog.screen().availableGeometry().width()

@@ -9,7 +9,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
-    QHBoxLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from msguide.store.browse import ItemDetail
+from msguide.ui.flow_layout import FlowLayout
 from msguide.ui.start_card import StartCard
 from msguide.ui.text import format_label, human_date, join_dots, kind_label, short_url
 from msguide.ui.widgets import plain_label
@@ -69,7 +69,7 @@ class DetailView(QScrollArea):
         self.content = plain_label("detailContent")
         self.content.setAccessibleName("Full text")
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps onto a second row in a narrow pane
         self.open_button = QPushButton("&Open")
         self.open_button.setObjectName("openButton")
         self.open_button.setToolTip("Open the link in your browser (Enter)")
@@ -91,11 +91,10 @@ class DetailView(QScrollArea):
             self.favourite_button,
         ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
 
         self.offline = plain_label("detailOffline")
         self.offline.setAccessibleName("Documents on this computer")
-        offline_buttons = QHBoxLayout()
+        offline_buttons = FlowLayout()
         self.open_offline_button = QPushButton("Open offline cop&y")
         self.open_offline_button.setObjectName("openOfflineButton")
         self.open_offline_button.setToolTip(
@@ -109,7 +108,6 @@ class DetailView(QScrollArea):
         )
         offline_buttons.addWidget(self.open_offline_button)
         offline_buttons.addWidget(self.keep_offline_button)
-        offline_buttons.addStretch(1)
         self.offline_sha256: str | None = None
 
         self.fields = [

@@ -32,25 +32,32 @@ def fit_frame(frame: QRect, available: QRect) -> QRect:
     return QRect(QPoint(x, y), size)
 
 
-def first_geometry(available: QRect, margins: QMargins = FRAME_ALLOWANCE) -> QRect:
-    """The window's first client rectangle: its preferred size where that fits, else what the
-    screen's free area allows, centred in that area."""
+def first_geometry(available: QRect, margins: QMargins = FRAME_ALLOWANCE, zoom: int = 100) -> QRect:
+    """The window's first client rectangle: its preferred size (larger with larger text) where
+    that fits, else what the screen's free area allows, centred in that area."""
     room = available.marginsRemoved(margins).size()
-    size = PREFERRED.boundedTo(room)
+    size = (PREFERRED * max(1.0, zoom / 100)).boundedTo(room)
     frame = QRect(QPoint(0, 0), size.grownBy(margins))
     frame.moveCenter(available.center())
     return fit_frame(frame, available).marginsRemoved(margins)
 
 
-def place(window: QWidget, saved: QByteArray | None) -> None:
+def place(window: QWidget, saved: QByteArray | None, zoom: int = 100) -> bool:
     """Restore the saved geometry if there is one, then bring it onto the current screen; with
-    none (first start, or a damaged one), size the window from the screen's free area."""
+    none (first start, or a damaged one), size the window from the screen's free area for text
+    at `zoom` percent. Returns whether it was sized afresh."""
     if saved is None or not window.restoreGeometry(saved):
-        window.setGeometry(first_geometry(screen_for(window.geometry()).availableGeometry()))
-        return
-    if window.isMaximized() or window.isFullScreen():
-        return
-    keep_on_screen(window, FRAME_ALLOWANCE)
+        resize_afresh(window, zoom)
+        return True
+    if not (window.isMaximized() or window.isFullScreen()):
+        keep_on_screen(window, FRAME_ALLOWANCE)
+    return False
+
+
+def resize_afresh(window: QWidget, zoom: int) -> None:
+    """The first-start size and place, for text at `zoom` percent."""
+    available = screen_for(window.geometry()).availableGeometry()
+    window.setGeometry(first_geometry(available, FRAME_ALLOWANCE, zoom))
 
 
 def frame_margins(window: QWidget) -> QMargins:

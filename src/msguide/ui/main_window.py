@@ -116,7 +116,12 @@ class MainWindow(QMainWindow):
         self._restore_panes()
         self.pane_sizer = PaneSizer(self)
         self.furnished = True
+        zoom = self.zoom
         self.set_zoom(self._saved_zoom(), save=False)
+        if self.sized_afresh and self.zoom > zoom:  # first start, larger text in the settings
+            from msguide.ui.geometry import resize_afresh
+
+            resize_afresh(self, self.zoom)
         if self.settings is not None:
             self.news.setVisible(bool(self.settings.get("ui.show_news")))
         self.news_toggle.triggered.connect(self._news_toggled)
@@ -818,6 +823,7 @@ class MainWindow(QMainWindow):
             title_font = QFont(font)
             title_font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
             self.news.setFont(title_font)
+            self.pane_sizer.zoomed()
         if save:
             self.show_message(f"Text size {percent}%.")
             if self.settings is not None:
@@ -834,7 +840,8 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         from msguide.ui.geometry import ScreenFit, place
 
-        place(self, self.state.bytes("geometry") if self.state is not None else None)
+        saved = self.state.bytes("geometry") if self.state is not None else None
+        self.sized_afresh = place(self, saved, self._saved_zoom())
         self.screen_fit = ScreenFit(self)
 
     def _restore_panes(self) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtWidgets import QListView, QStyleOptionViewItem
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QListView, QStyleOptionViewItem
 
 if TYPE_CHECKING:
     from msguide.ui.main_window import MainWindow
@@ -21,10 +22,12 @@ MIN_RESULT_ROWS = 5  # results a person sees at once, at the least
 NEWS_ROWS = 3  # the news strip's usual height, in news items
 MIN_NEWS_ROWS = 2  # fewer than this and the list is folded away instead
 NEWS_SHARE = 0.3  # the most of the shared height the news pane takes when sized by msguide
-# The sidebar, results and detail share the width in these proportions, and none is narrower
-# than this many average characters.
+# The sidebar, results and detail share the width in these proportions. On a first start none
+# is narrower than FIRST_CHARS average characters; a layout a person made is kept unless a
+# pane is narrower than USABLE_CHARS.
 SPLIT = (260, 420, 520)
-MIN_CHARS = (16, 22, 26)
+FIRST_CHARS = (26, 24, 28)
+USABLE_CHARS = (12, 20, 24)
 
 
 def row_height(view: QListView) -> int:
@@ -71,19 +74,28 @@ class PaneSizer(QObject):
         self.check_splitter()
         self.size_news(starting=True)
 
+    def zoomed(self) -> None:
+        """The text size changed: rows and names take more or less room."""
+        if self.arranged:
+            self._later(self.check_splitter)
+            self._later(self.size_news)
+
     # --- widths ---------------------------------------------------------------------------
 
-    def minimum_widths(self) -> list[int]:
-        average = max(self.window.fontMetrics().averageCharWidth(), 1)
-        return [chars * average for chars in MIN_CHARS]
+    def minimum_widths(self, chars: tuple[int, ...] = USABLE_CHARS) -> list[int]:
+        # The application's font: the window's own follows a new text size only later.
+        average = max(QFontMetrics(QApplication.font()).averageCharWidth(), 1)
+        return [count * average for count in chars]
 
     def check_splitter(self) -> None:
-        """A restored (or first) split that leaves a pane too narrow to use is shared out
-        again in the usual proportions."""
+        """A first split, or a restored one that leaves a pane too narrow to use, is shared
+        out again in the usual proportions."""
         splitter = self.window.splitter
         sizes = splitter.sizes()
         width = sum(sizes)
-        minimum = self.minimum_widths()
+        state = self.window.state
+        restored = state is not None and state.bytes("splitter") is not None
+        minimum = self.minimum_widths(USABLE_CHARS if restored else FIRST_CHARS)
         if len(sizes) == len(SPLIT) and all(s >= m for s, m in zip(sizes, minimum, strict=True)):
             return
         shares = [width * part // sum(SPLIT) for part in SPLIT]
