@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from msguide.store.browse import ItemDetail
+from msguide.ui.elided_label import ElidedLabel
 from msguide.ui.flow_layout import FlowLayout
 from msguide.ui.start_card import StartCard
 from msguide.ui.text import format_label, human_date, join_dots, kind_label, short_url
@@ -62,7 +63,9 @@ class DetailView(QScrollArea):
         self.categories.setAccessibleName("Topics")
         self.contact = plain_label("detailContact")
         self.contact.setAccessibleName("How to contact")
-        self.link = plain_label("detailLink")
+        # Cut in the middle when the pane is narrow: a long address cannot wrap, and would
+        # make the whole pane scroll sideways. Copy link copies the whole address.
+        self.link = ElidedLabel("detailLink", mode=Qt.TextElideMode.ElideMiddle)
         self.link.setAccessibleName("Link address")
         self.summary = plain_label("detailSummary")
         self.summary.setAccessibleName("Summary")

@@ -1,6 +1,7 @@
 """A one-line label that gives way when the window is narrow: the text is cut with "…" to the
 room there is, and the whole text stays in `text()` (what screen readers read) and, while it is
-cut, in the tooltip. Status-bar texts use it, so they never set the window's minimum width."""
+cut, in the tooltip. Status-bar texts use it, so they never set the window's minimum width, and
+the detail pane's link address (an address has no spaces to wrap at)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,14 @@ MIN_CHARS = 6  # the narrowest it gets: a few characters and the ellipsis
 
 
 class ElidedLabel(QLabel):
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        parent: QWidget | None = None,
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+    ) -> None:
         super().__init__(parent)
+        self.mode = mode
         self.setObjectName(name)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(False)
@@ -41,9 +48,7 @@ class ElidedLabel(QLabel):
 
     def shown_text(self) -> str:
         """The text as painted: cut to fit, or whole."""
-        return self.fontMetrics().elidedText(
-            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
-        )
+        return self.fontMetrics().elidedText(self.text(), self.mode, self.contentsRect().width())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
