@@ -91,6 +91,7 @@ class StartCard(QWidget):
         self.rows = [self._contact_row(n, contact) for n, contact in enumerate(contacts)]
         for row in self.rows:
             self.contacts.addWidget(row)
+            row.show()  # at once: a layout shows new children only on the next event-loop turn
         self.help_heading.setVisible(bool(self.rows))
 
     def _contact_row(self, number: int, contact: PinnedContact) -> QWidget:
