@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -168,7 +170,23 @@ class DetailView(QScrollArea):
         self.favourite_button.blockSignals(False)
         self._update_favourite_text(favourite)
 
+    @contextmanager
+    def _focus_kept(self) -> Iterator[None]:
+        """Keep keyboard focus in the detail pane while its widgets hide and show: a focused
+        button that hides would pass focus down the tab chain (into another list)."""
+        focused = QApplication.focusWidget()
+        inside = focused is not None and self.isAncestorOf(focused)
+        if inside:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+        yield
+        if inside and focused is not None and focused.isVisibleTo(self) and focused.isEnabled():
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def show_detail(self, detail: ItemDetail | None) -> None:
+        with self._focus_kept():
+            self._show_detail(detail)
+
+    def _show_detail(self, detail: ItemDetail | None) -> None:
         self.detail = detail
         showing = detail is not None
         self.placeholder.setVisible(not showing)
@@ -182,7 +200,7 @@ class DetailView(QScrollArea):
             self.favourite_button,
         ):
             widget.setVisible(showing)
-        self.set_offline(None)
+        self._set_offline(None)
         if detail is None:
             return
         item = detail.item
@@ -235,6 +253,10 @@ class DetailView(QScrollArea):
 
     def set_offline(self, state: ItemOffline | None) -> None:
         """Show which of the item's documents are on this computer, and the offline actions."""
+        with self._focus_kept():
+            self._set_offline(state)
+
+    def _set_offline(self, state: ItemOffline | None) -> None:
         current = self.detail is not None and state is not None and state.rowid == self.detail.rowid
         if state is None or not current or not (state.attachments or state.kept):
             self.offline_sha256 = None

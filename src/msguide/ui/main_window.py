@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from msguide.settings import Settings
     from msguide.store.browse import ItemDetail, SidebarData
     from msguide.store.history import SourceStatus
-    from msguide.store.search import Filters
+    from msguide.store.search import Filters, Hit
     from msguide.ui.content import ContentService, SearchResult
     from msguide.ui.detail import DetailView
     from msguide.ui.news import NewsDock
@@ -391,6 +391,8 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.help_action)
 
     def _connect(self) -> None:
+        from msguide.ui.current_item import CurrentItem
+
         service = self.service
         service.ready.connect(self._store_ready)
         service.openFailed.connect(self._store_failed)
@@ -402,10 +404,9 @@ class MainWindow(QMainWindow):
         self.results_view.installEventFilter(self)
         self.news.view.installEventFilter(self)
         self.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
-        self.results_view.selectionModel().currentChanged.connect(self._result_changed)
+        self.current_item = CurrentItem(self)  # what the detail pane shows and actions target
         self.results_view.doubleClicked.connect(lambda _i: self.open_current())
         self.news.view.doubleClicked.connect(lambda _i: self.open_current())
-        self.news.itemChosen.connect(self._news_chosen)
         self.news.mark_all.clicked.connect(self.service.mark_all_news_read)
         self.detail.openRequested.connect(self.open_current)
         self.detail.copyRequested.connect(self.copy_link)
@@ -499,7 +500,21 @@ class MainWindow(QMainWindow):
         self.run_search()
 
     def _chooser(self, key: str) -> Callable[[], None]:
-        return lambda: self.choose_sidebar(key, focus_results=True)
+        return lambda: self.choose_view(key)
+
+    def choose_view(self, key: str) -> None:
+        """F2 and Ctrl+1…5: the whole view, as a worker expects (all contacts, the helpline
+        among them), so a search typed earlier is cleared, and the status bar says so."""
+        typed = self.search_field.text().strip()
+        if typed:
+            self.search_field.blockSignals(True)
+            self.search_field.clear()
+            self.search_field.blockSignals(False)
+        self.choose_sidebar(key, focus_results=True)
+        if typed:
+            self.show_message(
+                f"Search “{typed}” cleared: showing all of {self.current_sidebar_label()}."
+            )
 
     def choose_sidebar(self, key: str, *, focus_results: bool = False) -> None:
         index = self.sidebar_model.index_for_key(key)
@@ -539,7 +554,9 @@ class MainWindow(QMainWindow):
         else:
             self.results_stack.setCurrentWidget(self.results_view)
             noun = "result" if total == 1 else "results"
-            self.count_label.setText(f"{total} {noun} in {where}")
+            typed = result.text.strip()
+            found = f" for “{typed}”" if typed else ""
+            self.count_label.setText(f"{total} {noun}{found} in {where}")
             if current is not None:
                 row = self.results_model.row_of(current.rowid)
                 if row >= 0:
@@ -550,6 +567,7 @@ class MainWindow(QMainWindow):
             self.results_view.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
             if total:
                 self.results_view.setCurrentIndex(self.results_model.index(0))
+        self.current_item.sync()
         self.resultsShown.emit()
 
     def _empty_text(self, text: str, where: str) -> str:
@@ -574,19 +592,13 @@ class MainWindow(QMainWindow):
 
     # --- detail ---------------------------------------------------------------------------
 
-    def _result_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        hit = self.results_model.hit(current.row())
-        if hit is not None:
-            self.service.detail(hit.rowid, self._detail_loaded)
-
-    def _news_chosen(self, rowid: int) -> None:
-        hit = self.news.model.hit(self.news.model.row_of(rowid))
-        self.service.detail(rowid, self._detail_loaded)
-        if hit is not None and not hit.read:
-            self.news.model.update_hit(rowid, read=True)
+    def news_shown(self, hit: Hit) -> None:
+        """A news item reached the detail pane: it counts as read."""
+        if not hit.read:
+            self.news.model.update_hit(hit.rowid, read=True)
             self.service.mark_read([(hit.source, hit.id)])
 
-    def _detail_loaded(self, detail: ItemDetail | None) -> None:
+    def show_detail(self, detail: ItemDetail | None) -> None:
         self.detail.show_detail(detail)
         if detail is not None:
             self._view_timer.start()
@@ -597,57 +609,68 @@ class MainWindow(QMainWindow):
         if detail is not None:
             self.service.record_view(detail.source, detail.item.id)
 
+    # Actions read the highlighted row of the active list (see msguide.ui.current_item).
+
     def open_current(self) -> None:
-        detail = self.detail.detail
-        if detail is None:
+        hit = self.current_item.hit()
+        if hit is None:
             return
         from msguide.ui.links import open_link
 
-        if open_link(detail.item.url, self):
-            self._record_view()
+        if open_link(hit.url, self):
+            self.service.record_view(hit.source, hit.id)
 
     def copy_link(self) -> None:
-        detail = self.detail.detail
-        if detail is not None and detail.item.url:
+        hit = self.current_item.hit()
+        if hit is not None and hit.url:
             from msguide.ui.links import copy_text
 
-            copy_text(detail.item.url)
-            self.show_message(f"Copied the link to {detail.item.title}.")
+            copy_text(hit.url)
+            self.show_message(f"Copied the link to {hit.title}.")
 
     def copy_number(self) -> None:
-        detail = self.detail.detail
-        if detail is not None and detail.item.phone:
+        hit = self.current_item.hit()
+        if hit is not None and hit.phone:
             from msguide.ui.links import copy_text
 
-            copy_text(detail.item.phone)
-            self.show_message(f"Copied {detail.item.phone} ({detail.item.title}).")
+            copy_text(hit.phone)
+            self.show_message(f"Copied {hit.phone} ({hit.title}).")
 
     def toggle_favourite(self) -> None:
-        detail = self.detail.detail
-        if detail is not None:
-            self._favourite_toggled(not detail.favourite)
+        hit = self.current_item.hit()
+        if hit is not None:
+            self._favourite_toggled(not hit.favourite)
 
     def _favourite_toggled(self, favourite: bool) -> None:
-        detail = self.detail.detail
-        if detail is None:
+        hit = self.current_item.hit()
+        if hit is None:
             return
+        detail = self.detail.detail
+        shown = detail is not None and detail.rowid == hit.rowid
         if self.service.read_only:
             self.show_message("Favourites cannot be saved: the content is open read-only.")
-            self.detail.set_favourite(detail.favourite)
+            if shown:
+                self.detail.set_favourite(hit.favourite)
             return
-        self.detail.set_favourite(favourite)
-        self.results_model.update_hit(detail.rowid, favourite=favourite)
-        self.news.model.update_hit(detail.rowid, favourite=favourite)
-        self.service.set_favourite(detail.source, detail.item.id, favourite)
+        if shown:
+            self.detail.set_favourite(favourite)
+        self.results_model.update_hit(hit.rowid, favourite=favourite)
+        self.news.model.update_hit(hit.rowid, favourite=favourite)
+        self.service.set_favourite(hit.source, hit.id, favourite)
         self.show_message(
-            f"{'Added' if favourite else 'Removed'} “{detail.item.title}” "
+            f"{'Added' if favourite else 'Removed'} “{hit.title}” "
             f"{'to' if favourite else 'from'} Favourites."
         )
 
     # --- news and status ------------------------------------------------------------------
 
     def _news_loaded(self, result: SearchResult) -> None:
+        current = self.news.model.hit(self.news.view.currentIndex().row())
         self.news.model.set_result(result)
+        row = self.news.model.row_of(current.rowid) if current is not None else -1
+        if row >= 0:
+            self.news.view.setCurrentIndex(self.news.model.index(row))
+        self.current_item.sync()
         unread = sum(1 for h in result.first_page if not h.read)
         if len(result.rowids) <= len(result.first_page):
             self.news.set_unread(unread)

@@ -1,0 +1,127 @@
+"""One current item: the highlighted row of the list the person is working in.
+
+The window has two lists (results and news) and one detail pane. Actions (Enter, Open, Copy
+link, Copy number, Ctrl+D) act on the highlighted row of the *active* list: the list that has
+focus, or had it last when focus is elsewhere (the search field, the detail pane's buttons).
+The detail pane always shows that row, and only the active list shows a highlight, so what a
+person sees highlighted, what the detail pane shows and what an action targets are one item.
+
+Detail loads on a worker thread; an action reads the row itself, never the detail pane, so an
+Enter pressed before the detail arrives still opens the highlighted row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QListView
+
+if TYPE_CHECKING:
+    from msguide.store.browse import ItemDetail
+    from msguide.store.search import Hit
+    from msguide.ui.main_window import MainWindow
+    from msguide.ui.results import ResultListModel
+
+
+class CurrentItem(QObject):
+    """Keeps the detail pane on the active list's highlighted row (objectName `currentItem`)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("currentItem")
+        self.window = window
+        self.results = window.results_view
+        self.news = window.news.view
+        self._active: QListView = self.results
+        self._hit: Hit | None = None  # the row whose detail is shown or on its way
+        self._wanted: int | None = None  # the rowid whose detail is on its way
+        for view in (self.results, self.news):
+            view.installEventFilter(self)
+            view.selectionModel().currentChanged.connect(
+                lambda current, _previous, v=view: self._current_changed(v, current)
+            )
+
+    # --- what the person acts on ----------------------------------------------------------
+
+    @property
+    def active(self) -> QListView:
+        """The list actions act on; the news list only while its pane is shown."""
+        if self._active is self.news and not self.news.isVisibleTo(self.window):
+            return self.results
+        return self._active
+
+    def hit(self) -> Hit | None:
+        """The highlighted row of the active list, or None when nothing is highlighted."""
+        view = self.active
+        index = view.currentIndex()
+        if not index.isValid() or not view.selectionModel().isSelected(index):
+            return None
+        return _model(view).hit(index.row())
+
+    # --- keeping the detail pane and the highlights in step -------------------------------
+
+    def sync(self) -> None:
+        """Highlight the active list's current row (and nothing in the other list) and show it
+        in the detail pane; clear the detail pane when no row is current."""
+        active = self.active
+        for view in (self.results, self.news):
+            if view is not active:
+                view.selectionModel().clearSelection()  # its current row is kept for later
+        index = active.currentIndex()
+        if index.isValid() and not active.selectionModel().isSelected(index):
+            active.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        hit = self.hit()
+        if hit is None:
+            self._hit = self._wanted = None
+            if self.window.detail.detail is not None:
+                self.window.show_detail(None)
+            return
+        if hit is self._hit:
+            return  # shown, or on its way
+        # A new row, or the same row after its list was refreshed (its text may have changed).
+        self._hit = hit
+        self._wanted = rowid = hit.rowid
+        self.window.service.detail(rowid, lambda detail: self._loaded(rowid, detail))
+        if active is self.news:
+            self.window.news_shown(hit)
+
+    def _loaded(self, rowid: int, detail: ItemDetail | None) -> None:
+        if rowid != self._wanted:
+            return  # another row became current (or none) while this one loaded
+        self._wanted = None
+        hit = self.hit()
+        if hit is not None and hit.rowid == rowid:
+            self.window.show_detail(detail)
+        else:
+            self.sync()
+
+    def _current_changed(self, view: QListView, current: QModelIndex) -> None:
+        if view.hasFocus():
+            self._active = view
+        if view is self.active:
+            self.sync()
+        elif current.isValid():
+            view.selectionModel().clearSelection()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QListView):
+            assert isinstance(event, QFocusEvent)
+            self._active = watched
+            if not watched.currentIndex().isValid():
+                # Qt would make the first row current without highlighting it; a click makes
+                # the clicked row current right after this.
+                if event.reason() != Qt.FocusReason.MouseFocusReason and _model(watched).hits:
+                    watched.setCurrentIndex(_model(watched).index(0))
+                return super().eventFilter(watched, event)
+            self.sync()
+        return super().eventFilter(watched, event)
+
+
+def _model(view: QListView) -> ResultListModel:
+    from msguide.ui.results import ResultListModel
+
+    model = view.model()
+    assert isinstance(model, ResultListModel)
+    return model
