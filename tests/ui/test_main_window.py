@@ -208,18 +208,6 @@ def test_sidebar_choice_and_layout_are_restored(qtbot: QtBot, open_window: Windo
     assert abs(restored[1] - restored[2]) <= 2
 
 
-def test_quick_hide_clears_and_minimises(qtbot: QtBot, window: MainWindow) -> None:
-    type_query(qtbot, window, "nrm")
-    qtbot.keyClick(
-        window,
-        Qt.Key.Key_H,
-        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-    )
-    assert window.search_field.text() == ""
-    assert window.detail.detail is None
-    assert window.isMinimized()
-
-
 def test_every_named_widget_has_an_accessible_name(window: MainWindow) -> None:
     missing = []
     for widget in [window, *window.findChildren(QWidget)]:

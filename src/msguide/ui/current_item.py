@@ -60,6 +60,11 @@ class CurrentItem(QObject):
             return None
         return _model(view).hit(index.row())
 
+    def forget(self) -> None:
+        """Start again from the results list with nothing current (quick hide)."""
+        self._active = self.results
+        self._hit = self._wanted = None
+
     # --- keeping the detail pane and the highlights in step -------------------------------
 
     def sync(self) -> None:

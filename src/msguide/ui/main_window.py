@@ -288,6 +288,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        from msguide.ui.quick_hide import QuickHide
+
         a = self._action
         self.find_action = a(
             "&Search", ["Ctrl+F", "Ctrl+K"], self.focus_search, "Move to the search field"
@@ -318,8 +320,9 @@ class MainWindow(QMainWindow):
             "&Quick hide",
             ["Ctrl+Shift+H"],
             self.quick_hide,
-            "Clear the search and hide msguide at once",
+            "Hide every msguide window at once and clear what it showed",
         )
+        self.quick_hider = QuickHide(self, self.hide_action)
         self.quit_action = a("&Quit", ["Ctrl+Q"], self.close, "Close msguide")
         self.mark_read_action = a(
             "Mark all news &read",
@@ -717,10 +720,7 @@ class MainWindow(QMainWindow):
         self.search_field.selectAll()
 
     def quick_hide(self) -> None:
-        self.search_field.clear()
-        self.detail.show_detail(None)
-        self.results_view.clearSelection()
-        self.showMinimized()
+        self.quick_hider.hide_now()
 
     def cycle_focus(self, step: int) -> None:
         panes: list[QWidget] = [
