@@ -55,21 +55,21 @@ class DetailView(QScrollArea):
         layout.addWidget(self.placeholder)
 
         self.title = plain_label("detailTitle")
-        self.title.setAccessibleName("Title")
+        self.title.setAccessibleDescription("Title")
         self.meta = plain_label("detailMeta")
-        self.meta.setAccessibleName("Publisher and dates")
+        self.meta.setAccessibleDescription("Publisher and dates")
         self.audiences = plain_label("detailAudiences")
-        self.audiences.setAccessibleName("For")
+        self.audiences.setAccessibleDescription("For")
         self.categories = plain_label("detailCategories")
-        self.categories.setAccessibleName("Topics")
+        self.categories.setAccessibleDescription("Topics")
         self.contact = plain_label("detailContact")
-        self.contact.setAccessibleName("How to contact")
+        self.contact.setAccessibleDescription("How to contact")
         self.link = plain_label("detailLink")
-        self.link.setAccessibleName("Link address")
+        self.link.setAccessibleDescription("Link address")
         self.summary = plain_label("detailSummary")
-        self.summary.setAccessibleName("Summary")
+        self.summary.setAccessibleDescription("Summary")
         self.content = plain_label("detailContent")
-        self.content.setAccessibleName("Full text")
+        self.content.setAccessibleDescription("Full text")
 
         buttons = QHBoxLayout()
         self.open_button = QPushButton("&Open")
@@ -96,7 +96,7 @@ class DetailView(QScrollArea):
         buttons.addStretch(1)
 
         self.offline = plain_label("detailOffline")
-        self.offline.setAccessibleName("Documents on this computer")
+        self.offline.setAccessibleDescription("Documents on this computer")
         offline_buttons = QHBoxLayout()
         self.open_offline_button = QPushButton("Open offline cop&y")
         self.open_offline_button.setObjectName("openOfflineButton")
@@ -131,6 +131,10 @@ class DetailView(QScrollArea):
         layout.addWidget(self.content)
         layout.addStretch(1)
         self.setWidget(body)
+        # Its text is reached with Tab and read (and selected) with the keyboard, not only the
+        # mouse: a selectable label alone takes focus on a click only.
+        for label in (*self.fields, self.offline, self.summary, self.content):
+            label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         self.open_button.clicked.connect(self.openRequested)
         self.copy_button.clicked.connect(self.copyRequested)
@@ -140,6 +144,21 @@ class DetailView(QScrollArea):
         self.keep_offline_button.toggled.connect(self.keepOfflineToggled)
         self.apply_fonts()
         self.show_detail(None)
+
+    def reading_order(self) -> list[QWidget]:
+        """The pane's focusable parts from top to bottom (the window's tab order uses it)."""
+        return [
+            *self.fields,
+            self.open_button,
+            self.copy_button,
+            self.number_button,
+            self.favourite_button,
+            self.offline,
+            self.open_offline_button,
+            self.keep_offline_button,
+            self.summary,
+            self.content,
+        ]
 
     def apply_fonts(self) -> None:
         """Re-derive the title's size from the application font (zoom changes it). Not from

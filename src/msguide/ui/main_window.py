@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         if settings is not None:
             self.settings = settings
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
+        from msguide.ui.focus_ring import install_focus_rings
         from msguide.ui.offlining import OfflineUi
         from msguide.ui.syncing import SyncUi
 
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self.file_menu.insertSeparator(self.quit_action)
         self.offline_ui: OfflineUi = OfflineUi(self)
         install_admin_tools(self)
+        self.focus_rings = install_focus_rings(self)
 
     # --- construction ---------------------------------------------------------------------
 
@@ -163,7 +165,7 @@ class MainWindow(QMainWindow):
         from msguide.ui.sidebar import SidebarModel
 
         self.notice = plain_label("noticeBar", selectable=False)
-        self.notice.setAccessibleName("Notice")
+        self.notice.setAccessibleDescription("Notice")
         self.notice.setFrameShape(QLabel.Shape.StyledPanel)
         self.notice.setMargin(6)
         self.notice.hide()
@@ -204,7 +206,7 @@ class MainWindow(QMainWindow):
         self.results_stack = QStackedWidget()
         self.results_stack.setObjectName("resultsStack")
         self.results_stack.setAccessibleName("Results area")
-        self.empty_state.setAccessibleName("No results")
+        self.empty_state.setAccessibleDescription("No results")
         self.results_stack.addWidget(self.results_view)
         self.results_stack.addWidget(self.empty_state)
 
@@ -258,9 +260,9 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         status = self.statusBar()
         self.count_label = plain_label("resultCount", selectable=False)
-        self.count_label.setAccessibleName("Number of results")
+        self.count_label.setAccessibleDescription("Number of results")
         self.content_label = plain_label("contentStatus", selectable=False)
-        self.content_label.setAccessibleName("Content loaded")
+        self.content_label.setAccessibleDescription("Content loaded")
         self.content_label.setWordWrap(False)
         self.count_label.setWordWrap(False)
         self.content_label.setText("Opening your content…")
@@ -395,6 +397,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         from msguide.ui.current_item import CurrentItem
+        from msguide.ui.tab_order import apply_tab_order
 
         service = self.service
         service.ready.connect(self._store_ready)
@@ -416,9 +419,7 @@ class MainWindow(QMainWindow):
         self.detail.copyNumberRequested.connect(self.copy_number)
         self.detail.favouriteToggled.connect(self._favourite_toggled)
         self.notice_close.clicked.connect(self._dismiss_notice)
-        self.setTabOrder(self.search_field, self.sidebar)
-        self.setTabOrder(self.sidebar, self.results_view)
-        self.setTabOrder(self.results_view, self.detail)
+        apply_tab_order(self)
 
     # --- store lifecycle ------------------------------------------------------------------
 
@@ -546,20 +547,22 @@ class MainWindow(QMainWindow):
         self.service.search(self.search_field.text(), self.current_filters(), self._results_arrived)
 
     def _results_arrived(self, result: SearchResult) -> None:
+        from msguide.ui.announce import set_spoken_text
+
         current = self.results_model.hit(self.results_view.currentIndex().row())
         self.results_model.set_result(result)
         total = self.results_model.total
         where = self.current_sidebar_label()
+        typed = result.text.strip()
+        found = f" for “{typed}” in {where}" if typed else f" in {where}"
         if total == 0:
             self.results_stack.setCurrentWidget(self.empty_state)
             self.empty_state.setText(self._empty_text(result.text, where))
-            self.count_label.setText("No results")
+            set_spoken_text(self.count_label, "No results" + found)
         else:
             self.results_stack.setCurrentWidget(self.results_view)
             noun = "result" if total == 1 else "results"
-            typed = result.text.strip()
-            found = f" for “{typed}”" if typed else ""
-            self.count_label.setText(f"{total} {noun}{found} in {where}")
+            set_spoken_text(self.count_label, f"{total} {noun}{found}")
             if current is not None:
                 row = self.results_model.row_of(current.rowid)
                 if row >= 0:
@@ -703,8 +706,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
 
     def show_notice(self, message: str) -> None:
+        from msguide.ui.announce import announce
+
         existing = self.notice.text()
         self.notice.setText(f"{existing}\n{message}" if existing else message)
+        announce(self.notice, message)
         self.notice.show()
         self.notice_close.show()
 

@@ -1,0 +1,60 @@
+"""Reads what a screen reader on Linux receives: the AT-SPI tree of one application.
+
+Run with the system Python (/usr/bin/python3, Debian's python3-pyatspi), never the project's
+venv: pyatspi is not on PyPI. tests/a11ykit.py starts it with the test's session bus in
+DBUS_SESSION_BUS_ADDRESS. Prints one JSON object: {"found": bool, "nodes": [...]}, each node
+{"depth", "role", "name", "description", "text", "states"}, in tree order.
+
+Usage: python3 a11y_reader.py APP_NAME
+"""
+
+import json
+import sys
+
+import pyatspi
+
+MAX_NODES = 5000
+MAX_TEXT = 4000
+
+
+def node_text(accessible):
+    try:
+        text = accessible.queryText()
+    except NotImplementedError:
+        return None
+    return text.getText(0, min(text.characterCount, MAX_TEXT))
+
+
+def walk(accessible, depth, out):
+    if len(out) >= MAX_NODES:
+        return
+    states = accessible.getState()
+    out.append(
+        {
+            "depth": depth,
+            "role": accessible.getRoleName(),
+            "name": accessible.name or "",
+            "description": accessible.description or "",
+            "text": node_text(accessible),
+            "states": sorted(pyatspi.stateToString(s) for s in states.getStates()),
+        }
+    )
+    for child in accessible:
+        if child is not None:
+            walk(child, depth + 1, out)
+
+
+def main():
+    wanted = sys.argv[1]
+    desktop = pyatspi.Registry.getDesktop(0)
+    nodes = []
+    found = False
+    for app in desktop:
+        if app is not None and app.name == wanted:
+            found = True
+            walk(app, 0, nodes)
+    print(json.dumps({"found": found, "nodes": nodes}))
+
+
+if __name__ == "__main__":
+    main()
