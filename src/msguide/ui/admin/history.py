@@ -206,13 +206,13 @@ class HistoryWindow(QDialog):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
 
         self.help = plain_label("historyHelp")
-        self.help.setAccessibleDescription("About rolling back")
+        self.help.setAccessibleName("About rolling back")
         self.help.setText(
             "Choose a revision and roll back to it. Rolling back can be undone: choose the "
             "newer revision and roll forward. Favourites and read marks are kept either way."
         )
         self.status = plain_label("historyStatus")
-        self.status.setAccessibleDescription("History status")
+        self.status.setAccessibleName("History status")
 
         self.roll_button = QPushButton("&Roll back to…")
         self.roll_button.setObjectName("rollbackButton")
