@@ -5,7 +5,10 @@ venv: pyatspi is not on PyPI. tests/a11ykit.py starts it with the test's session
 DBUS_SESSION_BUS_ADDRESS. Prints one JSON object: {"found": bool, "nodes": [...]}, each node
 {"depth", "role", "name", "description", "text", "states"}, in tree order.
 
-Usage: python3 a11y_reader.py APP_NAME
+Usage: python3 a11y_reader.py APP_NAME             the tree
+       python3 a11y_reader.py APP_NAME --listen S  events for S seconds: announcements and name
+                                                   changes, {"events": [{"type", "text"}]};
+                                                   "listening" is printed on stderr once ready
 """
 
 import json
@@ -44,8 +47,37 @@ def walk(accessible, depth, out):
             walk(child, depth + 1, out)
 
 
+EVENTS = ("object:announcement", "object:property-change:accessible-name")
+
+
+def listen(wanted, seconds):
+    from gi.repository import GLib
+
+    events = []
+
+    def heard(event):
+        try:
+            app = event.source.getApplication()
+            if app is None or app.name != wanted:
+                return
+            text = event.any_data if isinstance(event.any_data, str) else event.source.name
+            events.append({"type": event.type, "text": text or ""})
+        except Exception as error:  # a source that went away mid-event
+            events.append({"type": "error", "text": str(error)})
+
+    for kind in EVENTS:
+        pyatspi.Registry.registerEventListener(heard, kind)
+    GLib.timeout_add(int(seconds * 1000), pyatspi.Registry.stop)
+    GLib.idle_add(lambda: print("listening", file=sys.stderr, flush=True) and False)
+    pyatspi.Registry.start()
+    print(json.dumps({"events": events}))
+
+
 def main():
     wanted = sys.argv[1]
+    if len(sys.argv) > 3 and sys.argv[2] == "--listen":
+        listen(wanted, float(sys.argv[3]))
+        return
     desktop = pyatspi.Registry.getDesktop(0)
     nodes = []
     found = False

@@ -169,6 +169,23 @@ class AccessibilityBus:
             for n in answer["nodes"]
         ]
 
+    def listen(self, seconds: float) -> Listening:
+        """Start recording what msguide announces and renames for `seconds` (see `Listening`)."""
+        process = subprocess.Popen(
+            [SYSTEM_PYTHON, str(HERE / "a11y_reader.py"), APP_NAME, "--listen", str(seconds)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self.env(),
+        )
+        assert process.stderr is not None
+        ready, _, _ = select.select([process.stderr], [], [], READ_TIMEOUT)
+        line = process.stderr.readline() if ready else ""
+        if "listening" not in line:
+            _stop(process)
+            raise RuntimeError(f"the AT-SPI listener did not start: {line}")
+        return Listening(process)
+
     def wait_for(self, wanted: Any, what: str, timeout: float = 30.0) -> list[Node]:
         """Read the tree until `wanted(nodes)` is true; returns that tree."""
         deadline = time.monotonic() + timeout
@@ -180,6 +197,20 @@ class AccessibilityBus:
             time.sleep(0.3)
         spoken = "\n".join(f"{'  ' * n.depth}{n.role}: {n.says()[:80]!r}" for n in nodes)
         raise AssertionError(f"the accessibility bus never showed {what}; it had:\n{spoken}")
+
+
+class Listening:
+    """A running AT-SPI event listener; `events()` waits for it to end and returns what it
+    heard: (event type, text) pairs, announcements and accessible-name changes."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+
+    def events(self) -> list[tuple[str, str]]:
+        out, err = self.process.communicate(timeout=READ_TIMEOUT)
+        if self.process.returncode != 0:
+            raise RuntimeError(f"the AT-SPI listener failed: {err[-2000:]}")
+        return [(e["type"], e["text"]) for e in json.loads(out)["events"]]
 
 
 @pytest.fixture

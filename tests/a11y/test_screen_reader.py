@@ -49,3 +49,16 @@ def test_the_detail_title_and_the_helplines_number_are_read_as_text(
         n.role == "list item" and {"focused", "selected"} <= set(n.states) and title in n.says()
         for n in nodes
     )
+
+
+def test_a_new_count_is_announced_while_the_person_types(
+    a11y_bus: AccessibilityBus, home: Path
+) -> None:
+    app = a11y_bus.launch(home)
+    listening = a11y_bus.listen(6.0)
+    a11y_bus.display.key(app.window_id, "ctrl+f")
+    a11y_bus.display.type_text(app.window_id, "nrm")
+    events = listening.events()
+    heard = [text for kind, text in events if "for “nrm” in All" in text]
+    assert heard, events
+    assert any(kind == "object:announcement" for kind, text in events if text in heard), events

@@ -25,16 +25,15 @@ SKIP = (QMenu, QMenuBar, QSplitter)
 
 
 class FocusRing(QWidget):
-    """The outline itself (objectName `focusRing`)."""
+    """The outline itself. It has no objectName and no accessible name: it is decoration, and a
+    screen reader skips an unnamed filler."""
 
     def __init__(self, target: QWidget) -> None:
         super().__init__(target)
         self.target = target
-        self.setObjectName("focusRing")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setAccessibleName("")
         target.installEventFilter(self)
         self.setGeometry(target.rect())
         self.raise_()
