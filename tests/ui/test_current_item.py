@@ -70,6 +70,29 @@ def test_after_f6_into_news_and_back_actions_target_the_highlighted_result(
     assert not any(h.favourite for h in window.news.model.hits if h.rowid == news.rowid)
 
 
+def test_hiding_the_news_pane_hands_the_detail_pane_back_to_the_results(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.news.model.rowCount() > 0, timeout=5000)
+    type_query(qtbot, window, "nrm")
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        qtbot.keyClick(window.search_field, Qt.Key.Key_Down)
+    result = window.results_model.hits[0]
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        window.news.view.setFocus(Qt.FocusReason.TabFocusReason)
+    assert window.current_item.hit() is not None
+    assert window.current_item.hit().kind == "news"  # type: ignore[union-attr]
+    window.focus_search()  # Ctrl+F: the news list stays the one actions act on
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        window.news_toggle.trigger()  # Ctrl+Shift+N
+        # At once, not when some later refresh happens to come: the result is what acts.
+        assert window.current_item.hit() == result
+    detail = window.detail.detail
+    assert detail is not None and detail.rowid == result.rowid
+    assert selected_rows(window.results_view) == [0]
+
+
 def test_enter_opens_the_highlighted_row_before_its_detail_arrives(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -37,6 +37,8 @@ class CurrentItem(QObject):
         self._active: QListView = self.results
         self._hit: Hit | None = None  # the row whose detail is shown or on its way
         self._wanted: int | None = None  # the rowid whose detail is on its way
+        # Hiding the news pane hands the detail pane back to the results.
+        window.news.visibilityChanged.connect(lambda _visible: self.sync())
         for view in (self.results, self.news):
             view.installEventFilter(self)
             view.selectionModel().currentChanged.connect(
