@@ -96,3 +96,16 @@ def test_quick_hide_closes_an_open_menu(qtbot: QtBot, window: MainWindow) -> Non
     qtbot.waitUntil(menu.isVisible, timeout=5000)
     qtbot.keyClick(menu, *HIDE)
     assert visible_windows() == []
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: raise
+def test_a_floating_news_pane_hides_and_comes_back_with_the_window(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.news.setFloating(True)
+    qtbot.waitUntil(window.news.isVisible, timeout=5000)
+    qtbot.keyClick(window.search_field, *HIDE)
+    assert visible_windows() == []
+    bring_forward(window)
+    qtbot.waitUntil(window.news.isVisible, timeout=5000)
+    assert window.news.isFloating()

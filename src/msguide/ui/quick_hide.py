@@ -39,6 +39,7 @@ class QuickHide(QObject):
         self.action = action
         self.hidden = False
         self.title = window.windowTitle()
+        self.news_floating = False
         action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -49,6 +50,9 @@ class QuickHide(QObject):
         """Hide every msguide window at once and leave a neutral view behind."""
         if not self.hidden:
             self.title = self.window.windowTitle()
+            # A floating news pane is a window of its own: it comes back with the main window.
+            news = self.window.news if self.window.furnished else None
+            self.news_floating = news is not None and news.isFloating() and news.isVisible()
         self.hidden = True
         for widget in QApplication.topLevelWidgets():  # dialogs, menus, tooltips, tool windows
             if widget is self.window or not widget.isVisible():
@@ -88,6 +92,8 @@ class QuickHide(QObject):
         if watched is self.window and event.type() == QEvent.Type.Show and self.hidden:
             self.hidden = False
             self.window.setWindowTitle(self.title)
+            if self.news_floating:
+                self.window.news.show()
         return super().eventFilter(watched, event)
 
 
