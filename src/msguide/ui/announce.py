@@ -9,17 +9,32 @@ notification); older Qt only has the name change.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QLabel, QWidget
 
+# A count changes with every key typed; only the one the person stops at is announced.
+SETTLE_MS = 600
+
 
 def set_spoken_text(label: QLabel, text: str, *, announce_change: bool = True) -> None:
-    """Show `text` in `label` and, when it changed, announce it (politely)."""
+    """Show `text` in `label` and, once it has stopped changing, announce it (politely)."""
     if label.text() == text:
         return
     label.setText(text)
     if announce_change and text:
-        announce(label, text)
+        _settle_timer(label).start()
+
+
+def _settle_timer(label: QLabel) -> QTimer:
+    timer = label.findChild(QTimer, "announceTimer")
+    if timer is None:
+        timer = QTimer(label)
+        timer.setObjectName("announceTimer")
+        timer.setSingleShot(True)
+        timer.setInterval(SETTLE_MS)
+        timer.timeout.connect(lambda: announce(label, label.text()))
+    return timer
 
 
 def announce(widget: QWidget, message: str, *, assertive: bool = False) -> None:
