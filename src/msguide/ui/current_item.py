@@ -116,13 +116,13 @@ class CurrentItem(QObject):
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QListView):
             assert isinstance(event, QFocusEvent)
             self._active = watched
-            if not watched.currentIndex().isValid():
-                # Qt would make the first row current without highlighting it; a click makes
-                # the clicked row current right after this.
-                if event.reason() != Qt.FocusReason.MouseFocusReason and _model(watched).hits:
-                    watched.setCurrentIndex(_model(watched).index(0))
-                return super().eventFilter(watched, event)
-            self.sync()
+            first_visit = not watched.currentIndex().isValid() and _model(watched).hits
+            if first_visit and event.reason() != Qt.FocusReason.MouseFocusReason:
+                # Qt would make the first row current without highlighting it. (A click makes
+                # the clicked row current right after this event.)
+                watched.setCurrentIndex(_model(watched).index(0))  # and so syncs
+            else:
+                self.sync()
         return super().eventFilter(watched, event)
 
 
