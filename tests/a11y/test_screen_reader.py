@@ -64,3 +64,15 @@ def test_a_new_count_is_announced_while_the_person_types(
     announced = [text for kind, text in events if kind == "object:announcement"]
     # Once typing stops: the count the person arrived at, not one per key.
     assert announced and "for “nrm” in All" in announced[-1], events
+
+
+def test_status_messages_are_announced(a11y_bus: AccessibilityBus, home: Path) -> None:
+    app = a11y_bus.launch(home)
+    a11y_bus.display.key(app.window_id, "ctrl+f")
+    a11y_bus.display.type_text(app.window_id, "toolkit")
+    app.wait_until("window.results_model.result.text == 'toolkit'")
+    listening = a11y_bus.listen(4.0)
+    a11y_bus.display.key(app.window_id, "F2")
+    events = listening.events()
+    announced = [text for kind, text in events if kind == "object:announcement"]
+    assert any("“toolkit” cleared" in text for text in announced), events

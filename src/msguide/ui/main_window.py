@@ -703,7 +703,10 @@ class MainWindow(QMainWindow):
         self.statusShown.emit()
 
     def show_message(self, message: str) -> None:
+        from msguide.ui.announce import announce
+
         self.statusBar().showMessage(message, 8000)
+        announce(self.statusBar(), message)  # a status-bar message alone is never read out
 
     def show_notice(self, message: str) -> None:
         from msguide.ui.announce import announce
