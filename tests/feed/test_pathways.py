@@ -159,3 +159,14 @@ def test_the_schema_agrees_on_pathway_bounds() -> None:
     doc = pathway_feed()
     doc["_msguide"]["pathways"][0]["_msguide"]["kind"] = "resource"
     assert list(validator.iter_errors(doc))
+
+
+def test_the_publisher_guide_pathway_example_fits_its_minimal_feed() -> None:
+    import re
+
+    guide = (SCHEMA.parent / "feed-format.md").read_text(encoding="utf-8")
+    feed_example, pathway_example = re.findall(r"```json\n(.*?)```", guide, re.S)[:2]
+    doc = json.loads(feed_example)
+    doc["_msguide"]["pathways"] = [json.loads(pathway_example)]
+    (pathway,) = parse(to_bytes(doc)).pathways
+    assert [s.id for s in pathway.steps if s.is_end] == ["refer", "notify"]
