@@ -271,13 +271,15 @@ def cmd_feed_validate(args: argparse.Namespace) -> int:
                 "expires": feed.expires,
                 "items": len(feed.items),
                 "kinds": counts,
+                "pathways": len(feed.pathways),
             }
         )
     else:
+        pathways = f", {len(feed.pathways)} pathways" if feed.pathways else ""
         print(
             f"{args.file} is a valid feed: {feed.source.id} sequence {feed.sequence}, "
             f"{len(feed.items)} items ({counts['resource']} resources, {counts['news']} news, "
-            f"{counts['contact']} contacts)"
+            f"{counts['contact']} contacts){pathways}"
         )
     return ExitCode.OK
 

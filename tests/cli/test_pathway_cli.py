@@ -66,3 +66,10 @@ def test_an_id_two_sources_share_must_name_its_source(cli, tmp_path: Path) -> No
     assert "hiow-msp:advice-now" in result.err and "test-source:advice-now" in result.err
     chosen = cli("pathway", "show", "test-source:advice-now", "--json")
     assert json.loads(chosen.out)["title"] == "An adult may be a victim"
+
+
+def test_feed_validate_counts_pathways(cli) -> None:  # type: ignore[no-untyped-def]
+    seed = Path(__file__).resolve().parents[2] / "data" / "seed-feed.json"
+    result = cli("feed", "validate", str(seed))
+    assert result.code == 0 and result.out.rstrip().endswith("18 contacts), 3 pathways")
+    assert json.loads(cli("feed", "validate", str(seed), "--json").out)["pathways"] == 3
