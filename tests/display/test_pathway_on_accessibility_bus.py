@@ -130,7 +130,7 @@ def test_step_text_and_choices_are_read_out_over_at_spi(
     shown = app.run(
         "view = window.pathway_ui.view\n"
         "result = {'text': view.step_text.text(),\n"
-        "          'choices': [b.text() for b in view.choice_buttons]}"
+        "          'choices': [b.shown_text for b in view.choice_buttons]}"
     )
     assert shown["choices"] == [
         "1. Yes: I work for a first responder organisation",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -38,6 +38,36 @@ def _button(text: str, name: str) -> QPushButton:
     button.setAccessibleName(text)
     button.setAutoDefault(True)  # Enter presses it when focused, as Space does
     return button
+
+
+class WrappingButton(QPushButton):
+    """A push button whose text wraps onto more lines instead of widening the pane (long
+    choices and titles, large text sizes). Its accessible name is that text, as shown."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setAccessibleName(text)
+        self.setAutoDefault(True)
+        self.label = plain_label(f"{name}Text", selectable=False)
+        self.label.setText(text)
+        self.label.setForegroundRole(QPalette.ColorRole.ButtonText)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 5, 10, 5)
+        layout.addWidget(self.label)
+
+    @property
+    def shown_text(self) -> str:
+        return self.label.text()
+
+    def sizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.sizeHint() if layout is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.minimumSize() if layout is not None else super().minimumSizeHint()
 
 
 def _show_text(label: QLabel, text: str, name_when_empty: str) -> None:
@@ -81,6 +111,7 @@ class PathwayView(QScrollArea):
         # The steps taken: (step id, the words of the choice that led there; "" for the start).
         self.trail: list[tuple[str, str]] = []
         self.choice_buttons: list[QPushButton] = []
+        self.cite_buttons: list[QPushButton] = []
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -191,6 +222,7 @@ class PathwayView(QScrollArea):
         _clear(self.choices)
         _clear(self.cites)
         self.choice_buttons = []
+        self.cite_buttons = []
         if step is None or self.stored is None:
             _show_text(self.trail_label, "", "Your path")
             _show_text(self.step_text, "", "Step")
@@ -201,7 +233,7 @@ class PathwayView(QScrollArea):
         _show_text(self.trail_label, f"Your path: {trail}", "Your path")
         _show_text(self.step_text, step.text, "Step")
         for number, choice in enumerate(step.choices, 1):
-            button = _button(f"{number}. {choice.label}", "pathwayChoice")
+            button = WrappingButton(f"{number}. {choice.label}", "pathwayChoice")
             button.setToolTip(f"Press {number}")
             button.clicked.connect(lambda _checked=False, n=number: self.choose(n))
             self.choices.addWidget(button)
@@ -210,61 +242,52 @@ class PathwayView(QScrollArea):
         self.end_note.setVisible(step.is_end)
         self.back_button.setEnabled(len(self.trail) > 1)
         self.restart_button.setEnabled(len(self.trail) > 1)
+        self.cite_buttons = []
         for cited_id in step.cites:
-            row = self._cite_row(cited_id, self.stored.cited.get(cited_id))
-            self.cites.addLayout(row)
-            for n in range(row.count()):
-                entry = row.itemAt(n)
-                shown = entry.widget() if entry is not None else None
-                if shown is not None:
-                    shown.show()
+            for widget in self._cite_widgets(cited_id, self.stored.cited.get(cited_id)):
+                self.cites.addWidget(widget)
+                widget.show()
         self.cites_heading.setVisible(bool(step.cites))
         self._order_tab_focus()
         self.verticalScrollBar().setValue(0)
         self.stepShown.emit()
 
-    def _cite_row(self, cited_id: str, item: CitedItem | None) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _cite_widgets(self, cited_id: str, item: CitedItem | None) -> list[QWidget]:
+        """An item the step cites: its title as a button that shows it in the details pane;
+        for a contact, its number and hours, and Copy number."""
         if item is None:
             missing = plain_label("pathwayCiteMissing")
             missing.setText(f"{cited_id}: not in the current content")
-            row.addWidget(missing)
-            return row
-        link = _button(item.title, "pathwayCiteLink")
+            return [missing]
+        link = WrappingButton(item.title, "pathwayCiteLink")
         link.setToolTip("Show this item in the details pane")
         link.setAccessibleDescription("Shows this item in the details pane")
         rowid = item.rowid
         link.clicked.connect(lambda _checked=False: self.itemRequested.emit(rowid))
-        row.addWidget(link)
-        if item.phone:
-            hours = f", {item.hours}" if item.hours else ""
-            phone = plain_label("pathwayCitePhone")
-            phone.setText(f"Phone {item.phone}{hours}")
-            copy = _button(f"Copy number {item.phone}", "pathwayCopyNumber")
-            copy.setToolTip(f"Copy {item.title}'s phone number")
-            number, title = item.phone, item.title
-            emit = self.copyNumberRequested.emit
-            copy.clicked.connect(lambda _checked=False: emit(number, title))
-            row.addWidget(phone, 1)
-            row.addWidget(copy)
-        else:
-            row.addStretch(1)
-        return row
+        self.cite_buttons.append(link)
+        if not item.phone:
+            return [link]
+        hours = f", {item.hours}" if item.hours else ""
+        phone = plain_label("pathwayCitePhone")
+        phone.setText(f"Phone {item.phone}{hours}")
+        copy = _button(f"Copy number {item.phone}", "pathwayCopyNumber")
+        copy.setToolTip(f"Copy {item.title}'s phone number")
+        number, title = item.phone, item.title
+        emit = self.copyNumberRequested.emit
+        copy.clicked.connect(lambda _checked=False: emit(number, title))
+        self.cite_buttons.append(copy)
+        contact = QWidget()
+        contact.setObjectName("pathwayCiteContact")
+        row = QHBoxLayout(contact)
+        row.setContentsMargins(12, 0, 0, 4)
+        row.addWidget(phone, 1)
+        row.addWidget(copy, 0, Qt.AlignmentFlag.AlignTop)
+        return [link, contact]
 
     def _order_tab_focus(self) -> None:
         """Tab goes step text → choices → Back, Start again → cited items, as they are read."""
         chain: list[QWidget] = [self.step_text, *self.choice_buttons]
-        chain += [self.back_button, self.restart_button]
-        for index in range(self.cites.count()):
-            row = self.cites.itemAt(index)
-            inner = row.layout() if row is not None else None
-            if inner is None:
-                continue
-            for n in range(inner.count()):
-                entry = inner.itemAt(n)
-                widget = entry.widget() if entry is not None else None
-                if isinstance(widget, QPushButton):
-                    chain.append(widget)
+        chain += [self.back_button, self.restart_button, *self.cite_buttons]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
