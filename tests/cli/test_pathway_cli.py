@@ -73,3 +73,24 @@ def test_feed_validate_counts_pathways(cli) -> None:  # type: ignore[no-untyped-
     result = cli("feed", "validate", str(seed))
     assert result.code == 0 and result.out.rstrip().endswith("18 contacts), 3 pathways")
     assert json.loads(cli("feed", "validate", str(seed), "--json").out)["pathways"] == 3
+
+
+def test_a_feed_with_a_looping_pathway_is_refused_with_exit_3_and_changes_nothing(
+    cli,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    good = tmp_path / "good.json"
+    good.write_bytes(to_bytes(pathway_feed(pathway_document("first"))))
+    assert cli("import", str(good)).code == 0
+    before = cli("pathway", "list", "--json").out
+    doc = pathway_feed(pathway_document("second"), sequence=2)
+    doc["_msguide"]["pathways"][0]["_msguide"]["steps"][2]["choices"] = [
+        {"label": "Start over", "next": "start"}
+    ]
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(to_bytes(doc))
+    result = cli("import", str(bad))
+    assert result.code == 3
+    assert "_msguide.pathways[0]._msguide.steps[2].choices[0].next:" in result.err
+    assert result.err.count("\n") == 1
+    assert cli("pathway", "list", "--json").out == before
