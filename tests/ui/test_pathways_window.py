@@ -205,3 +205,17 @@ def test_go_menu_opens_the_first_pathway_and_quick_hide_clears_it(
     window.hide_action.trigger()
     assert view.stored is None and view.trail == []
     assert view.step_text.text() == "" and view.trail_label.text() == ""
+
+
+def test_new_content_reloads_the_pathway_and_keeps_the_walk(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    view = open_by_keyboard(qtbot, window, "child-may-be-victim")
+    press(qtbot, Qt.Key.Key_2)
+    press(qtbot, Qt.Key.Key_1)
+    before = view.stored
+    with qtbot.waitSignal(view.stepShown, timeout=5000):
+        window.service.contentChanged.emit()  # as after a sync or an import
+    assert view.stored is not before  # read again from the store
+    assert view.step is not None and view.step.id == "area"
+    assert [step_id for step_id, _ in view.trail] == ["start", "always", "area"]
