@@ -8,10 +8,15 @@ person sees highlighted, what the detail pane shows and what an action targets a
 
 Detail loads on a worker thread; an action reads the row itself, never the detail pane, so an
 Enter pressed before the detail arrives still opens the highlighted row.
+
+An item can also reach the detail pane from outside the lists (a pathway cites it): then no
+list is active, neither shows a highlight, and actions act on the item the detail pane shows.
+While a pathway fills the detail area, nothing is current and actions do nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
@@ -25,6 +30,19 @@ if TYPE_CHECKING:
     from msguide.ui.results import ResultListModel
 
 
+@dataclass(frozen=True)
+class Target:
+    """What an action needs of the current item."""
+
+    rowid: int
+    source: str
+    id: str
+    title: str
+    url: str | None
+    phone: str
+    favourite: bool
+
+
 class CurrentItem(QObject):
     """Keeps the detail pane on the active list's highlighted row (objectName `currentItem`)."""
 
@@ -34,7 +52,8 @@ class CurrentItem(QObject):
         self.window = window
         self.results = window.results_view
         self.news = window.news.view
-        self._active: QListView = self.results
+        self._active: QListView | None = self.results  # None: no list (a cited item, a pathway)
+        self._cited: int | None = None  # the rowid shown from outside the lists
         self._hit: Hit | None = None  # the row whose detail is shown or on its way
         self._wanted: int | None = None  # the rowid whose detail is on its way
         # Hiding the news pane hands the detail pane back to the results.
@@ -48,7 +67,7 @@ class CurrentItem(QObject):
     # --- what the person acts on ----------------------------------------------------------
 
     @property
-    def active(self) -> QListView:
+    def active(self) -> QListView | None:
         """The list actions act on; the news list only while its pane is shown."""
         if self._active is self.news and not self.news.isVisibleTo(self.window):
             return self.results
@@ -57,15 +76,51 @@ class CurrentItem(QObject):
     def hit(self) -> Hit | None:
         """The highlighted row of the active list, or None when nothing is highlighted."""
         view = self.active
+        if view is None:
+            return None
         index = view.currentIndex()
         if not index.isValid() or not view.selectionModel().isSelected(index):
             return None
         return _model(view).hit(index.row())
 
+    def target(self) -> Target | None:
+        """What Enter, Open, Copy link, Copy number and Ctrl+D act on, or None."""
+        hit = self.hit()
+        if hit is not None:
+            return Target(
+                hit.rowid, hit.source, hit.id, hit.title, hit.url, hit.phone, hit.favourite
+            )
+        shown = self.window.detail.detail
+        if self._active is None and shown is not None and shown.rowid == self._cited:
+            item = shown.item
+            return Target(
+                shown.rowid,
+                shown.source,
+                item.id,
+                item.title,
+                item.url,
+                item.phone,
+                shown.favourite,
+            )
+        return None
+
+    def show_cited(self, rowid: int) -> None:
+        """Show an item that is in no list (a pathway cites it); actions then act on it."""
+        self.release()
+        self._cited = self._wanted = rowid
+        self.window.service.detail(rowid, lambda detail: self._loaded(rowid, detail))
+
+    def release(self) -> None:
+        """Nothing is current: no list is active and neither shows a highlight (a pathway
+        fills the detail area). Focus in a list makes it active again."""
+        self._active = None
+        self._hit = self._wanted = self._cited = None
+        self.sync()
+
     def forget(self) -> None:
         """Start again from the results list with nothing current (quick hide)."""
         self._active = self.results
-        self._hit = self._wanted = None
+        self._hit = self._wanted = self._cited = None
 
     # --- keeping the detail pane and the highlights in step -------------------------------
 
@@ -76,6 +131,9 @@ class CurrentItem(QObject):
         for view in (self.results, self.news):
             if view is not active:
                 view.selectionModel().clearSelection()  # its current row is kept for later
+        if active is None:
+            return  # the detail pane shows a cited item, or a pathway covers it
+        self._cited = None
         index = active.currentIndex()
         if index.isValid() and not active.selectionModel().isSelected(index):
             active.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
@@ -99,7 +157,9 @@ class CurrentItem(QObject):
             return  # another row became current (or none) while this one loaded
         self._wanted = None
         hit = self.hit()
-        if hit is not None and hit.rowid == rowid:
+        if (hit is not None and hit.rowid == rowid) or (
+            self._active is None and rowid == self._cited
+        ):
             self.window.show_detail(detail)
         else:
             self.sync()

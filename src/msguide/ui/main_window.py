@@ -104,7 +104,9 @@ class MainWindow(QMainWindow):
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
         from msguide.ui.focus_ring import install_focus_rings
         from msguide.ui.offlining import OfflineUi
+        from msguide.ui.pathways import install_pathways
         from msguide.ui.syncing import SyncUi
+        from msguide.ui.tab_order import apply_tab_order
 
         self.service = service
         self._build_status()
@@ -122,8 +124,10 @@ class MainWindow(QMainWindow):
         self.file_menu.insertAction(self.quit_action, self.sync_ui.action)
         self.file_menu.insertSeparator(self.quit_action)
         self.offline_ui: OfflineUi = OfflineUi(self)
+        self.pathway_ui = install_pathways(self)  # issue 17: "What to do now"
         install_admin_tools(self)
         self.focus_rings = install_focus_rings(self)
+        apply_tab_order(self)  # last: panes moved into place above change the tab chain
 
     # --- construction ---------------------------------------------------------------------
 
@@ -397,7 +401,6 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         from msguide.ui.current_item import CurrentItem
-        from msguide.ui.tab_order import apply_tab_order
 
         service = self.service
         service.ready.connect(self._store_ready)
@@ -419,7 +422,6 @@ class MainWindow(QMainWindow):
         self.detail.copyNumberRequested.connect(self.copy_number)
         self.detail.favouriteToggled.connect(self._favourite_toggled)
         self.notice_close.clicked.connect(self._dismiss_notice)
-        apply_tab_order(self)
 
     # --- store lifecycle ------------------------------------------------------------------
 
@@ -618,53 +620,53 @@ class MainWindow(QMainWindow):
     # Actions read the highlighted row of the active list (see msguide.ui.current_item).
 
     def open_current(self) -> None:
-        hit = self.current_item.hit()
-        if hit is None:
+        target = self.current_item.target()
+        if target is None:
             return
         from msguide.ui.links import open_link
 
-        if open_link(hit.url, self):
-            self.service.record_view(hit.source, hit.id)
+        if open_link(target.url, self):
+            self.service.record_view(target.source, target.id)
 
     def copy_link(self) -> None:
-        hit = self.current_item.hit()
-        if hit is not None and hit.url:
+        target = self.current_item.target()
+        if target is not None and target.url:
             from msguide.ui.links import copy_text
 
-            copy_text(hit.url)
-            self.show_message(f"Copied the link to {hit.title}.")
+            copy_text(target.url)
+            self.show_message(f"Copied the link to {target.title}.")
 
     def copy_number(self) -> None:
-        hit = self.current_item.hit()
-        if hit is not None and hit.phone:
+        target = self.current_item.target()
+        if target is not None and target.phone:
             from msguide.ui.links import copy_text
 
-            copy_text(hit.phone)
-            self.show_message(f"Copied {hit.phone} ({hit.title}).")
+            copy_text(target.phone)
+            self.show_message(f"Copied {target.phone} ({target.title}).")
 
     def toggle_favourite(self) -> None:
-        hit = self.current_item.hit()
-        if hit is not None:
-            self._favourite_toggled(not hit.favourite)
+        target = self.current_item.target()
+        if target is not None:
+            self._favourite_toggled(not target.favourite)
 
     def _favourite_toggled(self, favourite: bool) -> None:
-        hit = self.current_item.hit()
-        if hit is None:
+        target = self.current_item.target()
+        if target is None:
             return
         detail = self.detail.detail
-        shown = detail is not None and detail.rowid == hit.rowid
+        shown = detail is not None and detail.rowid == target.rowid
         if self.service.read_only:
             self.show_message("Favourites cannot be saved: the content is open read-only.")
             if shown:
-                self.detail.set_favourite(hit.favourite)
+                self.detail.set_favourite(target.favourite)
             return
         if shown:
             self.detail.set_favourite(favourite)
-        self.results_model.update_hit(hit.rowid, favourite=favourite)
-        self.news.model.update_hit(hit.rowid, favourite=favourite)
-        self.service.set_favourite(hit.source, hit.id, favourite)
+        self.results_model.update_hit(target.rowid, favourite=favourite)
+        self.news.model.update_hit(target.rowid, favourite=favourite)
+        self.service.set_favourite(target.source, target.id, favourite)
         self.show_message(
-            f"{'Added' if favourite else 'Removed'} “{hit.title}” "
+            f"{'Added' if favourite else 'Removed'} “{target.title}” "
             f"{'to' if favourite else 'from'} Favourites."
         )
 

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 
 def apply_tab_order(window: MainWindow) -> None:
+    """Call once every pane is in place (moving a widget to another parent moves it to the end
+    of the tab chain)."""
     detail = window.detail
+    pathway = getattr(window, "pathway_ui", None)
     chain: list[QWidget] = [
         window.search_field,
         window.hide_button,
@@ -25,8 +28,10 @@ def apply_tab_order(window: MainWindow) -> None:
         window.sidebar,
         window.results_view,
         window.empty_state,
+        *([pathway.return_button] if pathway is not None else []),
         detail,
         *detail.reading_order(),
+        *([pathway.view] if pathway is not None else []),  # its step's buttons come and go
         window.news.view,
         window.news.mark_all,
     ]
