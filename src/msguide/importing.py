@@ -93,22 +93,25 @@ def check_feed_file(
     *,
     signature_path: Path | None = None,
     policy: Policy | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> CheckedFeed:
     """Read and parse `path` and judge its signature (`signature_path` or `<path>.minisig`).
 
+    The feed may be as large as the policy allows a synced feed (`[network] max_feed_mb`)
+    unless `limits` says otherwise.
     Raises `FeedError` (located with `.path`), `UsageError` or `StorageError` when the file
     cannot be read or is not a valid feed; a signature the policy refuses is kept in `refusal`.
     """
     from msguide.feed.signature import verify
 
+    policy = policy or load_policy(locations().policy)
+    limits = limits or policy.feed_limits()
     raw = read_feed_file(path, limits)
     feed = parse(raw, limits)
     if signature_path is None:
         candidate = path.with_name(path.name + ".minisig")
         signature_path = candidate if candidate.exists() else None
     signature = read_feed_file(signature_path) if signature_path is not None else None
-    policy = policy or load_policy(locations().policy)
     trust = policy.trust_for(feed.source.id)
     try:
         status = verify(raw, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
@@ -145,7 +148,7 @@ def prepare_import(
     *,
     signature_path: Path | None = None,
     policy: Policy | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> PreparedImport:
     """Check a feed file and compute what importing it would change; nothing changes."""
     checked = check_feed_file(path, signature_path=signature_path, policy=policy, limits=limits)
@@ -196,7 +199,7 @@ def import_file(
     force: bool = False,
     dry_run: bool = False,
     policy: Policy | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Import a feed file; its signature is `signature_path` or `<path>.minisig` if present."""
     checked = check_feed_file(path, signature_path=signature_path, policy=policy, limits=limits)
