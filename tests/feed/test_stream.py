@@ -58,6 +58,14 @@ def test_a_feed_streamed_in_any_chunks_equals_the_parsed_feed(chunk: int) -> Non
         assert streamed(raw, chunk) == parse(raw)
 
 
+def test_every_cut_near_the_end_gives_the_same_sentence() -> None:
+    raw = unicode_feed()
+    for cut in [*range(0, len(raw) - 300, 23), *range(len(raw) - 300, len(raw))]:
+        for chunk in (1, 64):
+            outcome = streamed(raw[:cut], chunk)
+            assert outcome is None or outcome == whole(raw[:cut]), (cut, chunk)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cut=st.integers(min_value=0), chunk=st.integers(min_value=1, max_value=300))
 def test_a_cut_file_gives_the_same_sentence(cut: int, chunk: int) -> None:
@@ -94,8 +102,13 @@ def test_several_mistakes_are_reported_as_parse_reports_them() -> None:
         item("b", "B", url="javascript:alert(1)"),  # an invalid item after it wins
     ]
     raw = to_bytes(feed_document(items=items))
-    assert streamed(raw, 16) == whole(raw) == 'items[1].url: "javascript:alert(1)" is not an ' + (
-        whole(raw).split('is not an ', 1)[1]  # type: ignore[union-attr]
+    assert (
+        streamed(raw, 16)
+        == whole(raw)
+        == 'items[1].url: "javascript:alert(1)" is not an '
+        + (
+            whole(raw).split("is not an ", 1)[1]  # type: ignore[union-attr]
+        )
     )
     broken_later = raw.rstrip()[:-1] + b", }"  # and a JSON mistake at the end wins over both
     assert streamed(broken_later, 16) == whole(broken_later)

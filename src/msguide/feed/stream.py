@@ -33,7 +33,7 @@ from msguide.feed.parse import (
 )
 from msguide.feed.rules import RuleError
 
-CHUNK = 1024 * 1024
+CHUNK = 256 * 1024
 _WHITESPACE = " \t\n\r"
 # A value that fails this close to the end of the window may just be cut by it.
 _CUT_MARGIN = 16
@@ -162,7 +162,7 @@ class _Window:
 
     def expect(self, wanted: str, message: str) -> str:
         found = self.peek()
-        if found not in wanted:
+        if not found or found not in wanted:  # '' (the end) is "in" every string
             raise self.error(message)
         self.pos += 1
         return found

@@ -41,7 +41,7 @@ STORED_FEED_LIMITS = Limits(max_bytes=2**31, max_items=10_000_000)
 
 # Items diffed and written together: enough to keep SQLite busy, few enough to keep memory flat.
 BATCH = 2000
-BLOB_CHUNK = 1024 * 1024
+BLOB_CHUNK = 256 * 1024
 
 _ITEM_FIELDS = tuple(f.name for f in fields(Item) if f.name != "id")
 
