@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import cached_feed
 from measure import Figure, peak_rss_mib, percentile, run_worker
+from process_bench import process_figures
 
 HERE = Path(__file__).resolve()
 # The generated feeds are far above the default limits (20 MB); the limits are not measured.
@@ -33,6 +34,9 @@ UI_SHOWN = 30  # msguide.ui.content.FIRST_SHOWN
 # The store's share of a keystroke-to-repaint frame (16 ms): the rest is the UI's.
 STORE_KEYSTROKE_BUDGET_MS = 5.0
 MEMORY_BUDGET_MIB = 300.0
+# A whole `msguide import` process is compared with plain Python on feeds up to this size
+# (the default 20 MB limit holds about 10k generated items).
+PROCESS_MAX_ITEMS = 12_000
 
 SNIPPET = "snippet(items_fts, -1, char(2), char(3), '…', 18)"
 
@@ -549,6 +553,10 @@ def figures(
     for count in sizes:
         rounds = repeats or (2 if count <= 10_000 else 1)
         imported, store = import_figures(count, work, feeds, floor_method, rounds, log)
+        if count <= PROCESS_MAX_ITEMS:
+            feed = cached_feed(count, folder=feeds)
+            size = _size_name(count)
+            imported += process_figures(feed, size, work / f"process-{size}", rounds + 1, log)
         runs = iterations or (60 if count <= 10_000 else 20)
         log(f"search {_size_name(count)}: {runs} runs of {len(QUERIES)} queries")
         searched = search_figures(count, store, runs)

@@ -49,7 +49,19 @@ def unicode_feed() -> bytes:
         for n in range(12)
     ]
     items[3]["size_hint"] = 12345678901234  # a long number at a top level of an item
-    return to_bytes(feed_document(items=items))
+    items[4]["ratios"] = [1.5, 12345678901234567890.5, 2e-3, -0.25]  # "1." may be "1.5"
+    document = feed_document(items=items)
+    document = {"ratio": 12.75, **document}  # a number between top-level fields
+    return to_bytes(document)
+
+
+def test_numbers_as_items_give_the_same_sentence() -> None:
+    document = feed_document()
+    document["items"] = [1.5, 22.25]  # read one by one: "1." must not pass for 1
+    raw = to_bytes(document)
+    assert "items[0]: expected an object" in str(whole(raw))
+    for chunk in range(4, 64):  # (at least 4 bytes are read at a time) every alignment
+        assert streamed(raw, chunk) == whole(raw), chunk
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64, 1024])
@@ -123,5 +135,9 @@ def test_layouts_it_cannot_stream_are_left_to_parse() -> None:
     late_head["description"] = "after the items"
     assert streamed(to_bytes(late_head), 64) is None
     assert streamed(b"[1, 2]", 64) is None
+    no_items = feed_document()
+    no_items["item"] = no_items.pop("items")
+    assert streamed(to_bytes(no_items), 64) is None
+    assert "items: is missing" in str(whole(to_bytes(no_items)))
     too_many = feed_bytes()
     assert streamed(too_many, 64, Limits(max_items=2)) is None

@@ -189,13 +189,18 @@ class _Window:
                     self.more(len(self.text))
                     continue
                 raise self.json_error(error) from None
-            if end >= len(self.text) and not self.eof:  # a number may go on in the next chunk
+            if end >= len(self.text) - _CUT_MARGIN and not self.eof:  # "1." may be "1.5"
                 decoder.hooks.budget, decoder.hooks.numbers = budget
                 self.compact()
                 self.more()
                 continue
             self.pos = end
             return value
+
+    def near_the_end(self, text: str) -> bool:
+        """Whether `text` was read from the last few characters, where the window may cut it."""
+        found = self.text.rfind(text)
+        return found != -1 and found + len(text) >= len(self.text) - _CUT_MARGIN
 
     # --- errors ----------------------------------------------------------------------------
 
@@ -223,7 +228,7 @@ class _Window:
 
 
 class _Cut(Exception):  # noqa: N818 (a signal)
-    """A number at the very end of the window: it may go on in the next chunk."""
+    """A number near the end of the window: it may go on in the next chunk."""
 
 
 class _Hooks(_StrictJson):
@@ -243,7 +248,7 @@ class _Hooks(_StrictJson):
 
     def _whole(self, text: str) -> None:
         window = self.window
-        if window is not None and not window.eof and window.text.endswith(text):
+        if window is not None and not window.eof and window.near_the_end(text):
             raise _Cut
 
 
@@ -300,7 +305,8 @@ class FeedStream:
                     window.pos += 1
                     return self._checked_head(fields)
                 fields[key] = window.value(self._decoder)
-                window.expect(",", "Expecting ',' delimiter")
+                if window.expect(",}", "Expecting ',' delimiter") == "}":
+                    raise NotStreamable  # no items at all: let `parse` say so
         except _TooManyObjectsError as error:
             raise _too_many(error.what, self._limits) from None
         except RecursionError:

@@ -27,7 +27,6 @@ from msguide.store.reader import raw_sqlite
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
-    from sqlalchemy.orm import Session
 
 # Revisions whose exact bytes are kept for rollback; older ones keep their history row only.
 KEEP_REVISION_BYTES = 20
@@ -188,8 +187,7 @@ def import_items(
             "it was not imported (a server may be serving the wrong feed)"
         )
     sha256 = raw.sha256
-    with store.write() as session:
-        connection = session.connection()
+    with store.write_connection() as connection:
         state = _source_state(connection, source_id)
         known = connection.exec_driver_sql(
             "SELECT id, sha256 FROM revisions WHERE source_id = ? AND sequence = ?",
@@ -221,7 +219,7 @@ def import_items(
             if not dry_run:
                 backup_before_change(store)
             return _apply(
-                session,
+                connection,
                 head,
                 items,
                 known[0],
@@ -247,7 +245,7 @@ def import_items(
             backup_before_change(store)
             revision_id = _insert_revision(connection, head, raw, provenance, now or utc_now())
         return _apply(
-            session,
+            connection,
             head,
             items,
             revision_id,
@@ -268,8 +266,7 @@ def _check_all(items: Iterable[Item]) -> None:
 
 def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = False) -> ImportResult:
     """Make an earlier (or, to undo a rollback, later) revision current again."""
-    with store.write() as session:
-        connection = session.connection()
+    with store.write_connection() as connection:
         state = _source_state(connection, source_id)
         if state.name is None:
             raise StorageError(f'there is no source "{source_id}" in the store')
@@ -302,7 +299,7 @@ def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = Fal
         if not dry_run:
             backup_before_change(store)
         return _apply(
-            session,
+            connection,
             feed,
             feed.items,
             row[0],
@@ -427,7 +424,7 @@ def _changed_fields(old: Item, new: Item) -> tuple[str, ...]:
 
 
 def _apply(
-    session: Session,
+    connection: Connection,
     feed: Feed,
     items: Iterable[Item],
     revision_id: int | None,
@@ -445,7 +442,6 @@ def _apply(
     get their final keys once every item is known: a new row's provisional key is its index
     times POSITION_GAP, which is already final on a first import.
     """
-    connection = session.connection()
     source_id = feed.source.id
     # Straight from sqlite3 (same connection, same transaction): SQLAlchemy's per-row work
     # would cost more than SQLite's for the 100k rows of a large feed.
