@@ -11,8 +11,10 @@ import hashlib
 import sqlite3
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from msguide.clock import utc_now
@@ -20,7 +22,7 @@ from msguide.errors import FeedError, RollbackRefusedError, StorageError, Untrus
 from msguide.feed.model import Feed, Item
 from msguide.feed.parse import Limits, parse
 from msguide.feed.write import item_fingerprint
-from msguide.store.backup import backup_before_change
+from msguide.store.backup import backup_before_change, settle_backup
 from msguide.store.content import chunks, load_items
 from msguide.store.db import Store
 from msguide.store.reader import raw_sqlite
@@ -216,19 +218,19 @@ def import_items(
                     message=note,
                     dry_run=dry_run,
                 )
-            if not dry_run:
-                backup_before_change(store)
-            return _apply(
-                connection,
-                head,
-                items,
-                known[0],
-                state,
-                dry_run=dry_run,
-                new_revision=False,
-                signature_state=provenance.signature_state,
-                check=raw.check,
-            )
+            made = None if dry_run else backup_before_change(store, keep=None)
+            with _backup_settled(store, made):
+                return _apply(
+                    connection,
+                    head,
+                    items,
+                    known[0],
+                    state,
+                    dry_run=dry_run,
+                    new_revision=False,
+                    signature_state=provenance.signature_state,
+                    check=raw.check,
+                )
         if (
             state.highest_sequence is not None
             and head.sequence < state.highest_sequence
@@ -241,20 +243,37 @@ def import_items(
                 "it was refused as a possible rollback (an admin can force it)"
             )
         revision_id = None
-        if not dry_run:
-            backup_before_change(store)
-            revision_id = _insert_revision(connection, head, raw, provenance, now or utc_now())
-        return _apply(
-            connection,
-            head,
-            items,
-            revision_id,
-            state,
-            dry_run=dry_run,
-            new_revision=True,
-            signature_state=provenance.signature_state,
-            check=raw.check,
-        )
+        made = None if dry_run else backup_before_change(store, keep=None)
+        with _backup_settled(store, made):
+            if not dry_run:
+                revision_id = _insert_revision(connection, head, raw, provenance, now or utc_now())
+            return _apply(
+                connection,
+                head,
+                items,
+                revision_id,
+                state,
+                dry_run=dry_run,
+                new_revision=True,
+                signature_state=provenance.signature_state,
+                check=raw.check,
+            )
+
+
+@contextmanager
+def _backup_settled(store: Store, made: Path | None) -> Iterator[None]:
+    """Keep the backup made for this change unless the feed is refused while it is applied
+    (the store is then exactly as before, and so are its backups). A storage failure keeps
+    it: the store may need it."""
+    try:
+        yield
+    except StorageError:
+        settle_backup(store, made, applied=True)
+        raise
+    except BaseException:
+        settle_backup(store, made, applied=False)
+        raise
+    settle_backup(store, made, applied=True)
 
 
 def _check_all(items: Iterable[Item]) -> None:
