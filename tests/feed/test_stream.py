@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedmaker import feed_bytes, feed_document, item, to_bytes
+from feedmaker import feed_bytes, feed_document, item, pathway_feed, to_bytes
 from msguide.errors import FeedError
 from msguide.feed.model import Feed
 from msguide.feed.parse import DEFAULT_LIMITS, Limits, parse
@@ -141,3 +141,14 @@ def test_layouts_it_cannot_stream_are_left_to_parse() -> None:
     assert "items: is missing" in str(whole(to_bytes(no_items)))
     too_many = feed_bytes()
     assert streamed(too_many, 64, Limits(max_items=2)) is None
+
+
+def test_pathways_are_checked_against_every_item_as_parse_checks_them() -> None:
+    valid = to_bytes(pathway_feed())
+    parsed = parse(valid)
+    assert parsed.pathways and streamed(valid, 32) == parsed
+    citing_nothing = pathway_feed()
+    citing_nothing["items"] = citing_nothing["items"][:1]  # the pathway's cited items are gone
+    raw = to_bytes(citing_nothing)
+    assert "_msguide.pathways[0]" in str(whole(raw))
+    assert streamed(raw, 32) == whole(raw)

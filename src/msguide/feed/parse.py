@@ -12,6 +12,7 @@ from typing import Any
 from msguide.errors import FeedError
 from msguide.feed.format import ITEM, TOP_LEVEL
 from msguide.feed.model import Feed, Item
+from msguide.feed.pathway import check_pathways
 from msguide.feed.rules import RuleError, describe
 
 MEGABYTE = 1024 * 1024
@@ -206,6 +207,7 @@ def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:
     categories = {t.id for t in feed.categories}
     for index, item in enumerate(items):
         check_item_references(item, index, audiences, categories)
+    check_pathways(feed.pathways, (item.id for item in items))
     return feed
 
 
@@ -227,6 +229,7 @@ def feed_from_head(head: dict[str, Any], items: tuple[Item, ...]) -> Feed:
         language=head.get("language"),
         about=extension.get("about"),
         format=extension["format"],
+        pathways=extension.get("pathways", ()),
     )
 
 

@@ -31,6 +31,7 @@ from msguide.feed.parse import (
     check_unique,
     feed_from_head,
 )
+from msguide.feed.pathway import check_pathways
 from msguide.feed.rules import RuleError
 
 CHUNK = 256 * 1024
@@ -346,7 +347,8 @@ class FeedStream:
         """Every item, checked; raises `FeedError`, or `NotStreamable` after the last item.
 
         A feed with several mistakes is refused for the one `parse` names: a JSON mistake
-        anywhere, then the first invalid item, then the first unknown audience or category.
+        anywhere, then the first invalid item, then the first unknown audience or category,
+        then a pathway's mistake (its cited items are known only at the end).
         So after a mistake the rest is still read (not checked). Too many items are left to
         `parse` (`NotStreamable`), which counts them all for its sentence.
         """
@@ -401,6 +403,7 @@ class FeedStream:
             raise invalid
         if unknown is not None:
             raise unknown
+        check_pathways(self.head.pathways, first_index)
 
     def _rest(self) -> None:
         """The top-level fields after `items`; a head field there means the head was partial."""
