@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from feedmaker import feed_document, item, to_bytes
@@ -72,3 +73,26 @@ def test_the_numbers_come_from_the_content_not_the_code(
     assert window.detail.detail is not None
     assert window.detail.detail.item.title == "Test crisis line"
     assert not card.isVisible()
+
+
+def test_tab_reads_the_start_card_top_to_bottom_between_the_results_and_the_news(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.activateWindow()
+    window.search_field.setFocus(Qt.FocusReason.TabFocusReason)
+    chain: list[QWidget] = []
+    for _ in range(80):
+        widget = QApplication.focusWidget()
+        assert widget is not None
+        if chain and widget is chain[0]:
+            break
+        chain.append(widget)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    card = window.detail.start_card
+    on_card = [w for w in chain if card.isAncestorOf(w)]
+    names = [w.objectName() for w in on_card]
+    assert "startContactDetails0" in names and "startHowTo" in names
+    tops = [w.mapTo(card, w.rect().topLeft()).y() for w in on_card]
+    assert tops == sorted(tops), names
+    first, last = chain.index(on_card[0]), chain.index(on_card[-1])
+    assert chain.index(window.results_view) < first and last < chain.index(window.news.view)

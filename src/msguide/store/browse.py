@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from msguide.feed.model import Item, Taxon
 from msguide.store.content import STATE_COLUMNS, load_items
+from msguide.store.pathways import PathwayEntry, list_pathways
 
 if TYPE_CHECKING:
     from msguide.store.reader import Reader
@@ -45,6 +46,7 @@ class SidebarData:
     helpline: tuple[str, str] | None = None  # (name, phone) of the first pinned contact
     offline: int = 0  # items with a verified copy on this computer (filled by msguide.offline)
     pinned_contacts: tuple[PinnedContact, ...] = ()  # in content order
+    pathways: tuple[PathwayEntry, ...] = ()  # "What to do now", at the top
 
 
 _COUNTS = """
@@ -96,6 +98,7 @@ def sidebar_data(connection: Reader) -> SidebarData:
         sources=sources,
         helpline=_helpline(connection),
         pinned_contacts=_pinned_contacts(connection),
+        pathways=tuple(list_pathways(connection)),
     )
 
 

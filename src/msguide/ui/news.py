@@ -27,10 +27,10 @@ class CompactDelegate(ResultDelegate):
 
 
 class NewsDock(QDockWidget):
-    """Emits `itemChosen(rowid)` when a news item becomes current (it is then marked read),
-    `collapsedChanged(bool)` when its list is folded away or shown."""
+    """News newest first; `msguide.ui.current_item` shows the highlighted one in the detail
+    pane (and marks it read). Emits `collapsedChanged(bool)` when its list is folded away or
+    shown."""
 
-    itemChosen = Signal(int)
     collapsedChanged = Signal(bool)
 
     def __init__(self, service: ContentService, parent: QWidget | None = None) -> None:
@@ -69,7 +69,6 @@ class NewsDock(QDockWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
         self.setWidget(body)
-        self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.set_unread(0)
 
     def set_collapsed(self, collapsed: bool) -> None:
@@ -89,11 +88,6 @@ class NewsDock(QDockWidget):
         else:
             self.list_toggle.setText("Hide the list")
             self.list_toggle.setToolTip("Hide the list of news items, to give guidance more room")
-
-    def _current_changed(self) -> None:
-        hit = self.model.hit(self.view.currentIndex().row())
-        if hit is not None:
-            self.itemChosen.emit(hit.rowid)
 
     def set_unread(self, unread: int) -> None:
         title = f"News ({unread} unread)" if unread else "News"

@@ -26,7 +26,7 @@ class OfflineUi(QObject):
         self.connectivity: Connectivity | None = None
         self.pack_import: PackImport | None = None
         self.network = ElidedLabel("networkStatus")
-        self.network.setAccessibleName("Network")
+        self.network.setAccessibleDescription("Network")
         window.statusBar().addPermanentWidget(self.network)
         self.network.hide()
         self.pack_action: QAction | None = None

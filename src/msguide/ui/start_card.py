@@ -7,9 +7,10 @@ source and the date it was checked.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,13 +53,13 @@ class StartCard(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         self.heading = self._label("startHeading", "Welcome to msguide", layout)
-        self._label("startAbout", ABOUT, layout)
+        self.about = self._label("startAbout", ABOUT, layout)
         self.help_heading = self._label("startHelpHeading", "Need help now?", layout)
         self.contacts = QVBoxLayout()
         self.contacts.setSpacing(6)
         layout.addLayout(self.contacts)
         self.search_heading = self._label("startSearchHeading", "Finding guidance", layout)
-        self._label("startHowTo", HOW_TO, layout)
+        self.how_to = self._label("startHowTo", HOW_TO, layout)
         layout.addStretch(1)  # spare height goes below, not between the lines
         self.rows: list[QWidget] = []
         self.apply_fonts()
@@ -67,6 +68,7 @@ class StartCard(QWidget):
     def _label(self, name: str, text: str, layout: QVBoxLayout) -> QLabel:
         label = plain_label(name)
         label.setText(text)
+        label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # read by keyboard, as the detail text
 
         layout.addWidget(label)
         return label
@@ -93,6 +95,21 @@ class StartCard(QWidget):
             self.contacts.addWidget(row)
             row.show()  # at once: a layout shows new children only on the next event-loop turn
         self.help_heading.setVisible(bool(self.rows))
+        # New widgets go to the end of the window's tab chain: put them back in reading order.
+        for first, second in itertools.pairwise(self.reading_order()):
+            QWidget.setTabOrder(first, second)
+
+    def reading_order(self) -> list[QWidget]:
+        """The card's focusable parts from top to bottom (the window's tab order uses it)."""
+        rows = [w for row in self.rows for w in row.findChildren(QWidget)]
+        return [
+            self.heading,
+            self.about,
+            self.help_heading,
+            *rows,
+            self.search_heading,
+            self.how_to,
+        ]
 
     def _contact_row(self, number: int, contact: PinnedContact) -> QWidget:
         row = QWidget()
@@ -104,8 +121,10 @@ class StartCard(QWidget):
         if contact.hours:
             lines[-1] += f" ({contact.hours})"
         text = plain_label(f"startContactText{number}")
+        text.setParent(row)
         text.setText("\n".join(lines))
-        details = QPushButton("Details")
+        text.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        details = QPushButton("Details", row)
         details.setObjectName(f"startContactDetails{number}")
         details.setAccessibleName(f"Details of {contact.title}")
         details.setToolTip(

@@ -82,7 +82,7 @@ class SyncUi(QObject):
         self.action.triggered.connect(self.toggle)
         window.addAction(self.action)
         self.status = ElidedLabel("syncStatus")
-        self.status.setAccessibleName("Update status")
+        self.status.setAccessibleDescription("Update status")
         self.progress = QProgressBar()
         self.progress.setObjectName("syncProgress")
         self.progress.setAccessibleName("Update progress")
