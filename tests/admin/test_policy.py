@@ -64,6 +64,8 @@ def test_the_documented_example_is_valid_and_complete() -> None:
         (b"[offline]\ncap_mb = -5\n", ["offline.cap_mb should be between"]),
         (b"[[sources]]\nurl = 'http://example.org/feed.json'\n", ["uses http://"]),
         (b"[[sources]]\nurl = 'ftp://example.org/feed.json'\n", ["must be an https:// address"]),
+        (b"[[sources]]\nid = 'x'\nurl = 'http://127.attacker.example/f.json'\n", ["uses http://"]),
+        (b"[[sources]]\nid = 'x'\nurl = 'http://127.0.0.1.nip.io/f.json'\n", ["uses http://"]),
         (b"[[sources]]\nid = 'x'\n", ["sources[0].url should be str"]),
         (b"[[sources]]\nurl = 'https://e.org/f.json'\nkeys = 'RW'\n", ["keys should be list"]),
         (b"[[sources]]\nurl = 'https://e.org/f.json'\nkeys = ['RWQ']\n", ["id is missing"]),
