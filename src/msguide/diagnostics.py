@@ -11,6 +11,7 @@ from msguide import __version__
 from msguide.errors import MsguideError
 from msguide.paths import locations
 from msguide.policy import load_policy
+from msguide.safetext import safe_text
 
 
 def _versions() -> dict[str, str]:
@@ -149,6 +150,10 @@ def format_report(report: dict[str, Any]) -> str:
             f"  last sync: {last}{when}"
             + (f": {feed['last_message']}" if feed["last_message"] else "")
         )
+        if feed.get("key_problem"):
+            lines.append(f"  key problem: {feed['key_problem']}")
         if "check" in feed:
             lines.append(f"  check now: {feed['check']}")
-    return "\n".join(lines)
+    # The report quotes paths, URLs and messages from files and servers: none of their control
+    # or direction characters may reach the terminal or the Diagnostics window raw.
+    return safe_text("\n".join(lines), multiline=True)

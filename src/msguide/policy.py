@@ -132,6 +132,26 @@ def _host(url: str, where: str) -> tuple[str, str]:
     return parts.scheme, host
 
 
+def _pinned_key(raw: Any, where: str) -> str:
+    """A pinned key must be a minisign public key (the RW… line of a .pub file): a mistyped
+    one could never verify anything, so it is a problem IT must see, not a silent refusal."""
+    import base64
+    import binascii
+
+    text: str = _expect(raw, str, where)
+    line = [part for part in text.strip().splitlines() if part.strip()][-1:] or [""]
+    try:
+        decoded = base64.b64decode(line[0].strip(), validate=True)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if len(decoded) != 42 or not decoded.startswith(b"Ed"):
+        raise _InvalidPolicyError(
+            f'{where} "{text[:24]}…" is not a minisign public key; keys look like RW… '
+            "(56 characters, the second line of the publisher's .pub file)"
+        )
+    return text
+
+
 def _source(raw: Any, index: int) -> SourcePolicy:
     where = f"sources[{index}]"
     table = _expect(raw, dict, where)
@@ -148,10 +168,6 @@ def _source(raw: Any, index: int) -> SourcePolicy:
             )
     elif scheme != "https" or not host:
         raise _InvalidPolicyError(f"{where}.url must be an https:// address")
-    keys = tuple(
-        _expect(k, str, f"{where}.keys")
-        for k in _expect(table.get("keys", []), list, f"{where}.keys")
-    )
     source_id = table.get("id")
     if source_id is None:
         # Feeds are matched to entries by id. Without one, pinned keys could not be matched to
@@ -162,6 +178,10 @@ def _source(raw: Any, index: int) -> SourcePolicy:
             '_msguide.source.id (for example id = "hiow-msp")'
         )
     _expect(source_id, str, f"{where}.id")
+    keys = tuple(
+        _pinned_key(k, f"{where}.keys[{n}]")
+        for n, k in enumerate(_expect(table.get("keys", []), list, f"{where}.keys"))
+    )
     return SourcePolicy(
         url=url,
         id=source_id,

@@ -67,7 +67,19 @@ def test_the_documented_example_is_valid_and_complete() -> None:
         (b"[[sources]]\nid = 'x'\nurl = 'http://127.attacker.example/f.json'\n", ["uses http://"]),
         (b"[[sources]]\nid = 'x'\nurl = 'http://127.0.0.1.nip.io/f.json'\n", ["uses http://"]),
         (b"[[sources]]\nid = 'x'\n", ["sources[0].url should be str"]),
-        (b"[[sources]]\nurl = 'https://e.org/f.json'\nkeys = 'RW'\n", ["keys should be list"]),
+        (
+            b"[[sources]]\nid = 'x'\nurl = 'https://e.org/f.json'\nkeys = 'RW'\n",
+            ["keys should be list"],
+        ),
+        (
+            b"[[sources]]\nid = 'x'\nurl = 'https://e.org/f.json'\nkeys = ['RWQ']\n",
+            ['keys[0] "RWQ…" is not a minisign'],
+        ),
+        (
+            b"[[sources]]\nid = 'x'\nurl = 'https://e.org/f.json'\n"
+            b"keys = ['RWS6MefCRj6W9Q6WQcWyj27DzDNm4ljKI2OdW7xPTRQP0MaJ/E21aHN']\n",
+            ["is not a minisign public key"],
+        ),
         (b"[[sources]]\nurl = 'https://e.org/f.json'\nkeys = ['RWQ']\n", ["id is missing"]),
         (b"sources = 'https://example.org'\n", ["sources should be list"]),
         (b"[locks]\nsettings = 'sync.interval_hours'\n", ["locks.settings should be list"]),
