@@ -602,8 +602,16 @@ def _text(value: str) -> str:
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return ExitCode.USAGE
+    """`msguide feed` with no tool: one sentence naming the tools, like every usage error."""
+    import argparse
+
+    tools = [
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    ]
+    raise UsageError(f"{parser.prog} needs a tool: {', '.join(tools)} (see `{parser.prog} --help`)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
