@@ -202,3 +202,17 @@ def test_doctor_shows_policy_problems_without_raw_escapes(ready: Any) -> None:
     doctor = ready("doctor")
     assert "\u241b]0;owned\u2407<U+202E>" in doctor.out
     assert not has_control_characters(doctor.out.replace("\n", ""))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["pack"], ["feed"], ["offline"], ["\x1b]0;owned\x07"], ["--bogus\u202e"], ["doctor", "\x1f"]],
+    ids=["pack", "feed", "offline", "esc-command", "rlo-option", "doctor-unit-separator"],
+)
+def test_found_by_fuzzing_a_missing_tool_or_an_odd_word_is_one_usage_sentence(
+    ready: Any, argv: list[str]
+) -> None:
+    """`msguide pack` printed the whole help; `doctor \\x1f` echoed the control raw."""
+    result = ready(*argv)
+    assert_contract(result, as_json=False)
+    assert result.code == 2
