@@ -58,7 +58,8 @@ def failure_of(error: BaseException) -> Failure:
     if isinstance(error, MsguideError):
         return Failure(error.exit_code, error.code, _one_line(str(error)), error.path)
     if isinstance(error, OSError):
-        where = f" {error.filename}" if error.filename else ""
+        name = str(error.filename or "")
+        where = f" {name[:100]}…" if len(name) > 100 else f" {name}" if name else ""
         what = error.strerror or type(error).__name__
         return Failure(
             ExitCode.STORAGE,

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from msguide import __version__
 from msguide.errors import ExitCode, StorageError, UsageError
-from msguide.jsonout import print_json
 from msguide.safetext import safe_json, safe_text
 
 # argparse and json load only for commands: starting the desktop app must not wait for them.
@@ -26,6 +25,8 @@ if TYPE_CHECKING:
 
 
 def _print_json(data: object, stream: TextIO | None = None) -> None:
+    from msguide.jsonout import print_json
+
     print_json(data, stream)
 
 
@@ -616,8 +617,6 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Whatever it raises becomes its exit code and one sentence here."""
-    from msguide.boundary import report_failure
-
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
     command = "msguide"
@@ -641,6 +640,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return ExitCode.OK
     except Exception as error:  # the one boundary: a sentence and an exit code, never a trace
+        from msguide.boundary import report_failure
+
         return report_failure(error, as_json=as_json, what=command)
 
 
