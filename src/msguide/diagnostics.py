@@ -84,7 +84,9 @@ def doctor_report(*, online: bool = False) -> dict[str, Any]:
     where = locations()
     policy = load_policy(where.policy)
     store = store_report(where.store)
-    sources = Settings(where.settings, policy).sources()
+    settings = Settings(where.settings, policy)
+    sources = settings.sources()
+    settings_problems = settings.problems
     return {
         "version": __version__,
         "versions": _versions(),
@@ -99,6 +101,8 @@ def doctor_report(*, online: bool = False) -> dict[str, Any]:
             "admin_tools": policy.admin_tools,
             "sync_interval_hours": policy.sync_interval_hours,
         },
+        # Settings problems include the policy's locks that do nothing or cannot apply.
+        "settings": {"path": str(where.settings), "problems": list(settings_problems)},
         "store": store,
         "sources": store.get("sources", []),
         "network": {
@@ -116,6 +120,8 @@ def format_report(report: dict[str, Any]) -> str:
     policy = report["policy"]
     lines.append(f"IT policy: {policy['path']} ({'present' if policy['exists'] else 'none'})")
     lines += [f"  problem: {p}" for p in policy["problems"]]
+    for problem in report.get("settings", {}).get("problems", []):
+        lines.append(f"  settings problem: {problem}")
     store = report["store"]
     if store.get("ok"):
         lines.append(

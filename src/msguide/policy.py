@@ -223,27 +223,33 @@ def _known_names() -> dict[str, frozenset[str]]:
     return {table: frozenset(keys) for table, keys in known.items()}
 
 
-def _unknown(name: str, where: str, known: Collection[str]) -> _InvalidPolicyError:
+def _unknown(name: str, where: str, known: Collection[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     hint = f' (did you mean "{close[0]}"?)' if close else ""
-    return _InvalidPolicyError(f'{where} "{name}" is not one msguide knows{hint}')
+    return f'{where} "{name}" is not one msguide knows{hint}'
 
 
 def _check_names(document: dict[str, Any]) -> None:
     """A misspelt table or key ([[source]], tool = false) would silently drop what IT meant,
-    pinned keys included: any name msguide does not know makes the policy broken."""
+    pinned keys included: any name msguide does not know makes the policy broken. All of
+    them are named at once, so IT can fix the file in one go."""
     known = _known_names()
+    unknown: list[str] = []
     for table, value in document.items():
         if table not in known:
-            raise _unknown(table, "the table or key", known)
+            unknown.append(_unknown(table, "the table or key", known))
+            continue
         entries = value if isinstance(value, list) and table == "sources" else [value]
         for number, entry in enumerate(entries):
             where = f"[[sources]] number {number + 1}" if table == "sources" else f"[{table}]"
             for key in entry if isinstance(entry, dict) else ():
                 if key not in known[table]:
-                    raise _unknown(key, f"{where} has a key", known[table])
+                    unknown.append(_unknown(key, f"{where} has a key", known[table]))
+    if unknown:
+        more = f"; and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise _InvalidPolicyError("; ".join(unknown[:5]) + more)
 
 
 def _check_unique(sources: tuple[SourcePolicy, ...]) -> None:

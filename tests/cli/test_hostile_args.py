@@ -216,3 +216,21 @@ def test_found_by_fuzzing_a_missing_tool_or_an_odd_word_is_one_usage_sentence(
     result = ready(*argv)
     assert_contract(result, as_json=False)
     assert result.code == 2
+
+
+def test_doctor_names_every_unknown_key_and_every_lock_problem(ready: Any) -> None:
+    Path(os.environ["MSGUIDE_POLICY"]).write_text(
+        "[admin]\ntool = false\n[sync]\ninterval_hour = 6\n", encoding="utf-8"
+    )
+    doctor = ready("doctor")
+    assert '"tool" is not one msguide knows' in doctor.out
+    assert '"interval_hour" is not one msguide knows' in doctor.out
+    Path(os.environ["MSGUIDE_POLICY"]).write_text(
+        "[ui]\nzoom_percent = 'huge'\n[locks]\nsettings = ['ui.zoom_percent', 'sync.nope']\n",
+        encoding="utf-8",
+    )
+    doctor = ready("doctor")
+    assert "settings problem: The IT policy" in doctor.out and 'locks "sync.nope"' in doctor.out
+    assert "locks a setting to a value it cannot take" in doctor.out
+    report = json.loads(ready("doctor", "--json").out)
+    assert len(report["settings"]["problems"]) == 2
