@@ -82,3 +82,5 @@ class Feed:
     language: str | None = None
     about: str | None = None
     format: int = FORMAT_VERSION
+    # Search synonyms: (term, its equivalents) in feed order (`_msguide.synonyms`).
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()

@@ -219,6 +219,7 @@ def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:
         language=head.get("language"),
         about=extension.get("about"),
         format=extension["format"],
+        synonyms=extension.get("synonyms", ()),
     )
 
 

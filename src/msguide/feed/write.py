@@ -116,6 +116,8 @@ def feed_document(feed: Feed) -> dict[str, Any]:
         extension["expires"] = feed.expires
     extension["audiences"] = [_taxon(t) for t in feed.audiences]
     extension["categories"] = [_taxon(t) for t in feed.categories]
+    if feed.synonyms:
+        extension["synonyms"] = {term: list(equivalents) for term, equivalents in feed.synonyms}
     out["_msguide"] = extension
     out["items"] = [item_document(i) for i in feed.items]
     return out

@@ -37,6 +37,13 @@ def current_feed(store: Store, source_id: str) -> Feed:
             audiences=load_taxa(connection, "audiences", source_id),
             categories=load_taxa(connection, "categories", source_id),
             items=tuple(items[r] for r in rowids),
+            synonyms=tuple(
+                (row[0], tuple(row[1].split("\n")))
+                for row in connection.exec_driver_sql(
+                    "SELECT term, equivalents FROM synonyms WHERE source_id = ? ORDER BY position",
+                    (source_id,),
+                )
+            ),
         )
 
 
