@@ -548,6 +548,10 @@ def build_parser() -> argparse.ArgumentParser:
     seed = add("build-seed", cmd_build_seed, "rebuild data/seed.sqlite from data/seed-feed.json")
     seed.add_argument("--feed", metavar="FILE")
     seed.add_argument("-o", "--output", metavar="FILE")
+
+    from msguide.practice_cli import add_practice_commands  # favourites, print (issue 17)
+
+    add_practice_commands(add, commands, _Parser)
     return parser
 
 

@@ -10,6 +10,7 @@ of the one MATCH expression.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,12 +95,18 @@ def _build(rows: tuple[tuple[str, str], ...]) -> Thesaurus:
 def thesaurus(connection: Reader) -> Thesaurus:
     """The synonyms of every source in the store, merged (read per query: they are few, and
     built once per distinct set)."""
-    rows = tuple(
-        (str(r[0]), str(r[1]))
-        for r in connection.exec_driver_sql(
-            "SELECT term, equivalents FROM synonyms ORDER BY source_id, position"
+    try:
+        rows = tuple(
+            (str(r[0]), str(r[1]))
+            for r in connection.exec_driver_sql(
+                "SELECT term, equivalents FROM synonyms ORDER BY source_id, position"
+            )
         )
-    )
+    except sqlite3.OperationalError as error:
+        # A read-only store from before synonyms is shown as it is: plain search.
+        if "no such table" in str(error):
+            return EMPTY
+        raise
     return _build(rows) if rows else EMPTY
 
 
