@@ -12,7 +12,10 @@ from feedmaker import feed_document, item, to_bytes
 from pdftext import needs_pdftotext, pdf_pages, pdf_text
 
 FOOTER = "Check msguide for updates before relying on this."
-REVISION = "Hampshire & Isle of Wight Modern Slavery Partnership: content revision 1, published 28 November 2026"
+REVISION = (
+    "Hampshire & Isle of Wight Modern Slavery Partnership: content revision 1, "
+    "published 28 November 2026"
+)
 
 
 def _footer_on_every_page(path: Path) -> list[str]:
