@@ -2,9 +2,9 @@
 
 The file holds which items are favourites (source and item ids) and, for people reading it,
 their titles; nothing else. There are no free-text notes on purpose: case details must not be
-stored on a laptop (README, Favourites that travel). Importing merges: favourites already held stay, and
-ids the current content lacks are kept (user state is keyed by ids and survives content
-changes) and listed as unavailable until their item comes back.
+stored on a laptop (README, "Favourites that travel"). Importing merges: favourites already
+held stay, and ids the current content lacks are kept (user state is keyed by ids and survives
+content changes) and listed as unavailable until their item comes back.
 """
 
 from __future__ import annotations

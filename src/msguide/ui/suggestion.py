@@ -43,6 +43,7 @@ class SpellingSuggestion(QObject):
         self.label.setAccessibleName("Did you mean")
         self.button = QPushButton()
         self.button.setObjectName("spellingButton")
+        self.button.setAccessibleName("Search for the suggested spelling")
         row.addWidget(self.label, 1)
         row.addWidget(self.button)
         self.bar.hide()
