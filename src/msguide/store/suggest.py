@@ -53,6 +53,7 @@ def _known(raw: sqlite3.Connection, word: str) -> bool:
 
 
 def _closest(raw: sqlite3.Connection, word: str) -> str | None:
+    from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
     first = word[0]
@@ -60,17 +61,16 @@ def _closest(raw: sqlite3.Connection, word: str) -> str | None:
         f"SELECT term, doc FROM {_VOCAB} WHERE term >= ? AND term < ? LIMIT ?",
         (first, first + "\U0010ffff", MAX_CANDIDATES),
     ).fetchall()
+    terms = [str(row[0]) for row in rows]
     limit = _allowed_distance(word)
-    best: tuple[int, int, str] | None = None
-    for term, documents in rows:
-        if abs(len(term) - len(word)) > limit or not term.isalpha():
-            continue
-        distance = OSA.distance(word, term, score_cutoff=limit)
-        if distance <= limit:
-            key = (distance, -int(documents), term)
-            if best is None or key < best:
-                best = key
-    return best[2] if best is not None else None
+    # One call into rapidfuzz's C++ for every candidate: tens of thousands take milliseconds.
+    close = process.extract(word, terms, scorer=OSA.distance, score_cutoff=limit, limit=None)
+    ranked = sorted(
+        (int(distance), -int(rows[index][1]), term)
+        for term, distance, index in close
+        if term.isalpha()
+    )
+    return ranked[0][2] if ranked else None
 
 
 def suggestion(connection: Reader, text: str) -> str | None:
