@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedmaker import feed_document, item, to_bytes
 from msguide.errors import FeedError
@@ -140,3 +142,31 @@ def test_a_store_from_before_synonyms_is_upgraded(tmp_path: Path) -> None:
         assert store.schema_version() == SCHEMA_VERSION
         _load(store, _document())
         assert _ids(store, "dtn") == ["dtn"]
+
+
+_STORE: list[Store] = []
+
+
+def _shared_store() -> Store:
+    """A module-level store with synonyms (hypothesis does not mix with function fixtures)."""
+    if not _STORE:
+        import tempfile
+
+        store = Store.open(Path(tempfile.mkdtemp(prefix="msguide-synonyms-")) / "s.sqlite")
+        _load(store, _document({**SYNONYMS, "county lines": ["county line", "c l"]}))
+        _STORE.append(store)
+    return _STORE[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["dtn", "nrm", "duty", "to", "notify", "county", "lines", "-nrm", "OR"])
+        | st.text(max_size=12),
+        max_size=8,
+    )
+)
+def test_property_any_query_with_synonyms_is_safe(words: list[str]) -> None:
+    with _shared_store().read() as connection:
+        found = search(connection, " ".join(words), limit=5)
+    assert len(found) <= 5

@@ -23,6 +23,7 @@ def test_a_misspelt_query_offers_the_spelling_and_enter_accepts_it(
         window.search_field.setText("trafiking")
     assert spelling.bar.isVisible()
     assert "trafficking" in spelling.label.text()
+    assert "Did you mean “trafficking”? Press F7." in window.count_label.text()
     window.search_field.setFocus()
     with qtbot.waitSignal(window.resultsShown, timeout=5000):
         qtbot.keyClick(window.search_field, Qt.Key.Key_Return)

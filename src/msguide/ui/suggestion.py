@@ -71,8 +71,15 @@ class SpellingSuggestion(QObject):
         self.window.service.suggest(text, filters, found, partial(self._arrived, text))
 
     def _arrived(self, text: str, suggested: str | None) -> None:
-        if text == self.window.search_field.text():
-            self._show(suggested)
+        if text != self.window.search_field.text():
+            return
+        self._show(suggested)
+        if suggested is not None:
+            # The status line (and the list's description) is what a screen reader hears
+            # after a search: the suggestion belongs there too.
+            count = self.window.count_label
+            count.setText(f"{count.text()}. Did you mean “{suggested}”? Press {ACCEPT_KEY}.")
+            self.window.results_view.setAccessibleDescription(count.text())
 
     def _show(self, suggested: str | None) -> None:
         if suggested == self.suggested:
