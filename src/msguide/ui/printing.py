@@ -69,7 +69,7 @@ def footer_text(revisions: tuple[ContentRevision, ...], printed: str) -> str:
 # --- what is printed ------------------------------------------------------------------------
 
 
-def _item_blocks(item: Item, *, heading: Style = "title") -> list[Block]:
+def _item_blocks(item: Item, *, heading: Style = "title", with_meta: bool = True) -> list[Block]:
     blocks = [Block(heading, item.title)]
     dates = []
     if item.date_published:
@@ -79,7 +79,8 @@ def _item_blocks(item: Item, *, heading: Style = "title") -> list[Block]:
     meta = join_dots(
         kind_label(item.kind), item.publisher, format_label(item.format), ", ".join(dates)
     )
-    blocks.append(Block("meta", meta))
+    if with_meta:
+        blocks.append(Block("meta", meta))
     for label, value in (("Phone", item.phone), ("E-mail", item.email), ("Hours", item.hours)):
         if value:
             blocks.append(Block("text", f"{label}: {value}"))
@@ -118,7 +119,7 @@ def contacts_printout(contacts: list[Item], revisions: tuple[ContentRevision, ..
     ]
     for contact in contacts:
         blocks.append(Block("gap"))
-        blocks += _item_blocks(contact, heading="heading")
+        blocks += _item_blocks(contact, heading="heading", with_meta=bool(contact.publisher))
         if contact.summary:
             blocks.append(Block("text", contact.summary))
     return Printout("Contacts & helplines", tuple(blocks), revisions)
