@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
@@ -123,3 +124,41 @@ def test_copy_as_text_names_the_publisher_of_guidance(qtbot: QtBot, window: Main
     assert lines[1] == "Publisher: Home Office"
     assert lines[2].startswith("https://www.gov.uk/")
     assert "content revision 1" in lines[-1]
+
+
+@pytest.mark.slow  # the dialog asks the system for its printers first
+@needs_pdftotext
+def test_the_system_print_dialog_prints_to_a_file_printer(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Through the real QPrintDialog, accepted with its file printer chosen."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    printing = _tools(window).printing
+    out = tmp_path / "dialog.pdf"
+    real_dialog = printing.choose_printer
+    seen: list[QPrintDialog] = []
+
+    def accept_dialog() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QPrintDialog)]
+        if not dialogs:
+            QTimer.singleShot(50, accept_dialog)
+            return
+        seen.extend(dialogs)
+        dialogs[0].accept()
+
+    def with_file_printer(printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        QTimer.singleShot(50, accept_dialog)
+        return real_dialog(printer)
+
+    printing.choose_printer = with_file_printer
+    _show(qtbot, window, "glaa")
+    with qtbot.waitSignal(printing.printed, timeout=10_000):
+        printing.print_action.trigger()
+    assert seen and seen[0].objectName() == "printDialog"
+    text = pdf_text(out)
+    assert "Gangmasters and Labour Abuse Authority (GLAA)" in text
+    assert "0345 602 5020" in text and FOOTER in text
