@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from msguide.store.db import Store
     from msguide.store.reader import Reader
 
-Style = Literal["title", "heading", "meta", "text", "check", "gap"]
+Style = Literal["title", "heading", "meta", "text", "check", "sub", "gap"]
 
 CHECK_BOX = "☐"
 UPDATES = "Check msguide for updates before relying on this."
@@ -110,6 +110,38 @@ def item_printout(
         blocks += [Block("text", f"- {a.title or 'Document'}: {a.url}") for a in attachments]
     revisions = (revision,) if revision is not None else ()
     return Printout(item.title, tuple(blocks), revisions)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintStep:
+    """One pathway step as printed: its text, the items it cites (one line each, with a
+    number or link), and its choices as (label, number of the step they lead to)."""
+
+    text: str
+    cites: tuple[str, ...] = ()
+    choices: tuple[tuple[str, int], ...] = ()
+
+
+def pathway_printout(
+    title: str, summary: str, steps: list[PrintStep], revision: ContentRevision | None
+) -> Printout:
+    """A pathway laid out as a checklist: every step, numbered, with a box to tick, what it
+    rests on, and which step each answer leads to."""
+    blocks = [
+        Block("title", title),
+        Block("meta", "Every step of this pathway, to tick off as you go."),
+    ]
+    if summary:
+        blocks += [Block("gap"), Block("text", summary)]
+    for number, step in enumerate(steps, 1):
+        blocks += [Block("gap"), Block("check", f"Step {number}. {step.text}")]
+        blocks += [Block("sub", f"See: {cite}") for cite in step.cites]
+        blocks += [
+            Block("sub", f"If {label}: go to step {target}.") for label, target in step.choices
+        ]
+        if not step.choices:
+            blocks.append(Block("sub", "End of the pathway."))
+    return Printout(title, tuple(blocks), (revision,) if revision is not None else ())
 
 
 def contacts_printout(contacts: list[Item], revisions: tuple[ContentRevision, ...]) -> Printout:
@@ -203,7 +235,15 @@ def build_document(printout: Printout) -> QTextDocument:
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)  # long addresses
     document.setDefaultTextOption(option)
     cursor = QTextCursor(document)
-    sizes = {"title": 1.6, "heading": 1.15, "meta": 0.95, "text": 1.0, "check": 1.0, "gap": 0.6}
+    sizes = {
+        "title": 1.6,
+        "heading": 1.15,
+        "meta": 0.95,
+        "text": 1.0,
+        "check": 1.0,
+        "sub": 0.95,
+        "gap": 0.6,
+    }
     for number, block in enumerate(printout.blocks):
         character = QTextCharFormat()
         character.setFontPointSize(BODY_POINTS * sizes[block.style])
@@ -216,6 +256,8 @@ def build_document(printout: Printout) -> QTextDocument:
         if block.style == "check":
             paragraph.setLeftMargin(18)
             paragraph.setTextIndent(-18)
+        elif block.style == "sub":
+            paragraph.setLeftMargin(30)
         if number:
             cursor.insertBlock(paragraph, character)
         else:
