@@ -4,6 +4,7 @@ back with their titles, numbers and the footer on every page."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,36 @@ def test_an_unwritable_pdf_is_a_storage_error(cli, tmp_path: Path) -> None:  # t
     result = cli("print", "contacts", "-o", str(tmp_path / "missing-folder" / "c.pdf"))
     assert result.code == 5
     assert result.err.count("\n") == 1
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("name", ["adult-may-be-victim", "child-may-be-victim", "advice-now"])
+def test_each_bundled_pathway_prints_every_step_as_a_checklist(
+    cli, tmp_path: Path, name: str
+) -> None:  # type: ignore[no-untyped-def]
+    shown = json.loads(cli("pathway", "show", name, "--json").out)
+    out = tmp_path / f"{name}.pdf"
+    assert cli("print", f"pathway:{name}", "-o", str(out)).code == 0
+    pages = _footer_on_every_page(out)
+    footer = re.compile(re.escape(REVISION) + r".*?Page \d+ of \d+\.")
+    text = " ".join(footer.sub("", page) for page in pages)  # a step may go over a page
+    assert shown["title"] in text
+
+    def squeeze(words: str) -> str:
+        # Lines wrap anywhere, and the reader joins "Inter-" + "Agency" at a line's end.
+        return words.replace(" ", "").replace("-", "")
+
+    squeezed = squeeze(text)
+    for number, step in enumerate(shown["steps"], 1):
+        assert f"☐ Step {number}." in text
+        assert squeeze(step["text"]) in squeezed
+        for choice in step["choices"]:
+            target = [s["id"] for s in shown["steps"]].index(choice["next"]) + 1
+            assert squeeze(f"{choice['label']} → go to step {target}") in squeezed
+    assert text.count("End of the pathway.") == sum(1 for s in shown["steps"] if not s["choices"])
+
+
+def test_a_pathway_can_be_named_with_its_source(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "advice.pdf"
+    assert cli("print", "pathway:hiow-msp:advice-now", "-o", str(out)).code == 0
+    assert out.stat().st_size > 1000

@@ -130,18 +130,27 @@ def test_export_keeps_the_synonyms(store: Store) -> None:
     assert current_feed(store, "test-source").synonyms == parse(to_bytes(_document())).synonyms
 
 
-def test_a_store_from_before_synonyms_is_upgraded(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite"
-    Store.open(path).close()
+def _as_before_synonyms(path: Path) -> None:
+    """Make `path` the schema 2 store an msguide before synonyms wrote."""
     old = sqlite3.connect(path)
     old.execute("DROP TABLE synonyms")
-    old.execute("PRAGMA user_version = 1")
+    old.execute("PRAGMA user_version = 2")
     old.commit()
     old.close()
+
+
+def test_an_upgrade_finds_the_synonyms_in_the_feed_it_holds(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
     with Store.open(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION
         _load(store, _document())
+    _as_before_synonyms(path)
+    with Store.open(path, read_only=True) as old:  # read-only: shown as it is, plain search
+        assert _ids(old, "dtn") == []
+        assert _ids(old, "anonymous") == ["dtn"]
+    with Store.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 3
         assert _ids(store, "dtn") == ["dtn"]
+        assert current_feed(store, "test-source").synonyms == parse(to_bytes(_document())).synonyms
 
 
 _STORE: list[Store] = []

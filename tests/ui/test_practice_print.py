@@ -162,3 +162,21 @@ def test_the_system_print_dialog_prints_to_a_file_printer(
     text = pdf_text(out)
     assert "Gangmasters and Labour Abuse Authority (GLAA)" in text
     assert "0345 602 5020" in text and FOOTER in text
+
+
+@needs_pdftotext
+def test_ctrl_p_on_a_shown_pathway_prints_all_its_steps(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    printing = _tools(window).printing
+    out = tmp_path / "pathway.pdf"
+    printing.choose_printer = _file_printer(out)
+    ui = window.pathway_ui
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ui.showing is not None and ui.stack.currentWidget() is ui.view)
+    with qtbot.waitSignal(printing.printed, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    text = pdf_text(out)
+    assert "An adult may be a victim" in text
+    assert "☐ Step 1." in text and "☐ Step 2." in text and "999" in text
+    assert FOOTER in text

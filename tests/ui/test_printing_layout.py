@@ -41,7 +41,7 @@ def test_a_pathway_prints_every_step_as_a_checklist(qapp: object, tmp_path: Path
     [text] = pdf_pages(out)
     assert "A child may be a victim" in text
     assert "☐ Step 1. Is anyone in immediate danger?" in text
-    assert "If yes: go to step 2. If no: go to step 3." in text
+    assert "yes → go to step 2 no → go to step 3" in text
     assert "See: Police emergency: 999" in text
     assert text.count("End of the pathway.") == 2
     assert "A Partnership: content revision 7" in text and "Page 1 of 1" in text

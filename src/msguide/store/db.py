@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,11 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# Read-only stores (a data folder msguide may not write; a backup or the seed shown instead of a
+# damaged store) cannot be upgraded. Schemas from this one on differ only by added tables that
+# readers do without (pathways, synonyms), so such a store is shown as it is rather than refused.
+READABLE_FROM = 1
 BUSY_TIMEOUT_MS = 10_000
 # Read connections kept open between reads. A fresh connection starts with an empty page cache
 # and re-reads the schema: at 10k items that made a search-as-you-type query ~40% slower.
@@ -44,18 +48,26 @@ FTS_DDL = (
     f"INSERT INTO items_fts(items_fts, rank) VALUES('rank', 'bm25({RANK_WEIGHTS})')",
 )
 
-# Ordered upgrades: MIGRATIONS[n] takes a store from schema n+1 to n+2. Each runs in the
-# transaction that also bumps PRAGMA user_version, so an upgrade is all or nothing.
-MIGRATIONS: list[tuple[str, ...]] = [
-    # 1 -> 2: a feed's search synonyms (msguide.store.synonyms). Content imported before learns
-    # them at its source's next update; until then searches simply are not widened.
-    (
-        "CREATE TABLE synonyms (source_id VARCHAR NOT NULL, position INTEGER NOT NULL, "
-        "term VARCHAR NOT NULL, equivalents VARCHAR NOT NULL, "
-        "CONSTRAINT pk_synonyms PRIMARY KEY (source_id, position), "
-        "CONSTRAINT fk_synonyms_source_id_sources FOREIGN KEY(source_id) "
-        "REFERENCES sources (id) ON DELETE CASCADE)",
-    ),
+
+def _add_pathways(connection: Connection) -> None:
+    from msguide.store.pathways import add_pathways_table
+
+    add_pathways_table(connection)
+
+
+def _add_synonyms(connection: Connection) -> None:
+    from msguide.store.synonyms import add_synonyms_table
+
+    add_synonyms_table(connection)
+
+
+# Ordered upgrades: MIGRATIONS[n] takes a store from schema n+1 to n+2, by SQL statements or
+# functions of the connection. Each runs in the transaction that also bumps PRAGMA user_version,
+# so an upgrade is all or nothing.
+MigrationStep = str | Callable[["Connection"], None]
+MIGRATIONS: list[tuple[MigrationStep, ...]] = [
+    (_add_pathways,),  # 1 -> 2: pathways, filled from each source's current revision
+    (_add_synonyms,),  # 2 -> 3: search synonyms, filled the same way
 ]
 
 
@@ -259,6 +271,8 @@ class Store:
                 f"one reads {SCHEMA_VERSION}); update msguide"
             )
         if self.read_only:
+            if version >= READABLE_FROM:
+                return
             raise StorageError(
                 f"the store {self.path} needs an upgrade but is read-only; "
                 "open it once with write access"
@@ -273,8 +287,11 @@ class Store:
                     connection.exec_driver_sql(statement)
             else:
                 for step in MIGRATIONS[version - 1 :]:
-                    for statement in step:
-                        connection.exec_driver_sql(statement)
+                    for change in step:
+                        if isinstance(change, str):
+                            connection.exec_driver_sql(change)
+                        else:
+                            change(connection)
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

@@ -7,6 +7,8 @@ from msguide.feed.model import Feed, Source
 from msguide.feed.write import dump_feed
 from msguide.store.content import load_items, load_taxa, source_rowids
 from msguide.store.db import Store
+from msguide.store.pathways import list_pathways, load_pathway
+from msguide.store.synonyms import source_synonyms
 
 
 def current_feed(store: Store, source_id: str) -> Feed:
@@ -37,13 +39,14 @@ def current_feed(store: Store, source_id: str) -> Feed:
             audiences=load_taxa(connection, "audiences", source_id),
             categories=load_taxa(connection, "categories", source_id),
             items=tuple(items[r] for r in rowids),
-            synonyms=tuple(
-                (row[0], tuple(row[1].split("\n")))
-                for row in connection.exec_driver_sql(
-                    "SELECT term, equivalents FROM synonyms WHERE source_id = ? ORDER BY position",
-                    (source_id,),
-                )
+            pathways=tuple(
+                stored.pathway
+                for entry in list_pathways(connection)
+                if entry.source == source_id
+                for stored in (load_pathway(connection, source_id, entry.id),)
+                if stored is not None
             ),
+            synonyms=source_synonyms(connection, source_id),
         )
 
 

@@ -23,7 +23,9 @@ from msguide.feed.write import item_fingerprint
 from msguide.store.backup import backup_before_change
 from msguide.store.content import chunks, load_items
 from msguide.store.db import Store
+from msguide.store.pathways import replace_pathways
 from msguide.store.reader import raw_sqlite
+from msguide.store.synonyms import replace_synonyms
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -475,7 +477,8 @@ def _apply(
     connection.exec_driver_sql("DROP TABLE touched_rows")
 
     _replace_taxa(connection, feed)
-    _replace_synonyms(connection, feed)
+    replace_pathways(connection, feed)
+    replace_synonyms(connection, feed)
     connection.exec_driver_sql(
         "INSERT INTO sources (id, name, current_revision_id) VALUES (?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
@@ -627,15 +630,3 @@ def _replace_taxa(connection: Connection, feed: Feed) -> None:
                 "VALUES (?,?,?,?,?)",
                 [(feed.source.id, t.id, t.label, t.description, n) for n, t in enumerate(taxa)],
             )
-
-
-def _replace_synonyms(connection: Connection, feed: Feed) -> None:
-    connection.exec_driver_sql("DELETE FROM synonyms WHERE source_id = ?", (feed.source.id,))
-    if feed.synonyms:
-        connection.exec_driver_sql(
-            "INSERT INTO synonyms (source_id, position, term, equivalents) VALUES (?,?,?,?)",
-            [
-                (feed.source.id, n, term, "\n".join(equivalents))
-                for n, (term, equivalents) in enumerate(feed.synonyms)
-            ],
-        )

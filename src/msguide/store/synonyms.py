@@ -9,6 +9,7 @@ of the one MATCH expression.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections import defaultdict
@@ -19,7 +20,12 @@ from typing import TYPE_CHECKING
 from msguide.store.query import Term, fts_query
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from msguide.feed.model import Feed
     from msguide.store.reader import Reader
+
+log = logging.getLogger(__name__)
 
 Phrase = tuple[str, ...]
 
@@ -92,6 +98,49 @@ def _build(rows: tuple[tuple[str, str], ...]) -> Thesaurus:
     return Thesaurus(alternatives, longest)
 
 
+# --- writing --------------------------------------------------------------------------------
+
+
+def replace_synonyms(connection: Connection, feed: Feed) -> None:
+    """Store `feed`'s synonyms as its source's (in the import's transaction)."""
+    connection.exec_driver_sql("DELETE FROM synonyms WHERE source_id = ?", (feed.source.id,))
+    if feed.synonyms:
+        connection.exec_driver_sql(
+            "INSERT INTO synonyms (source_id, position, term, equivalents) VALUES (?,?,?,?)",
+            [
+                (feed.source.id, n, term, "\n".join(equivalents))
+                for n, (term, equivalents) in enumerate(feed.synonyms)
+            ],
+        )
+
+
+def add_synonyms_table(connection: Connection) -> None:
+    """The schema 2 -> 3 upgrade: the table, filled from each source's current revision, so
+    content held before this version searches with its synonyms at once."""
+    from msguide.errors import FeedError
+    from msguide.feed.parse import parse
+    from msguide.store.importer import STORED_FEED_LIMITS
+    from msguide.store.models import SynonymRow
+
+    SynonymRow.__table__.create(connection)  # type: ignore[attr-defined]
+    rows = connection.exec_driver_sql(
+        "SELECT s.id, b.raw FROM sources s JOIN revision_blobs b "
+        "ON b.revision_id = s.current_revision_id"
+    ).all()
+    for source_id, raw in rows:
+        try:
+            feed = parse(bytes(raw), STORED_FEED_LIMITS)
+        except FeedError as error:
+            # Accepted by an msguide that ignored synonyms: the content stays, without them.
+            log.warning("the synonyms of %s were left out on upgrade: %s", source_id, error)
+            continue
+        if feed.source.id == source_id:
+            replace_synonyms(connection, feed)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
 def thesaurus(connection: Reader) -> Thesaurus:
     """The synonyms of every source in the store, merged (read per query: they are few, and
     built once per distinct set)."""
@@ -108,6 +157,20 @@ def thesaurus(connection: Reader) -> Thesaurus:
             return EMPTY
         raise
     return _build(rows) if rows else EMPTY
+
+
+def source_synonyms(connection: Reader, source: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """One source's synonyms as its feed lists them (for export)."""
+    try:
+        rows = connection.exec_driver_sql(
+            "SELECT term, equivalents FROM synonyms WHERE source_id = ? ORDER BY position",
+            (source,),
+        ).all()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return ()
+        raise
+    return tuple((str(r[0]), tuple(str(r[1]).split("\n"))) for r in rows)
 
 
 def match_expression(connection: Reader, text: str) -> str | None:

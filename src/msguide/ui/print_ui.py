@@ -1,5 +1,6 @@
-"""File ▸ Print… (Ctrl+P) and Save as PDF…: the item the detail pane shows, or the
-Contacts & helplines list, through the system print dialog or into a PDF file.
+"""File ▸ Print… (Ctrl+P) and Save as PDF…: the item or pathway the detail area shows (a
+pathway as a checklist of all its steps), or the Contacts & helplines list, through the system
+print dialog or into a PDF file.
 
 What to print is read from the store on a worker; pages are painted on the GUI thread
 (msguide.ui.printing), which a few pages do not keep busy for long.
@@ -34,10 +35,13 @@ class PrintTools(QObject):
         super().__init__(window)
         self.window = window
         self.print_action = self._action(
-            "&Print…", ["Ctrl+P"], self.print_shown, "Print the item shown"
+            "&Print…", ["Ctrl+P"], self.print_shown, "Print the item or pathway shown"
         )
         self.pdf_action = self._action(
-            "Save as P&DF…", ["Ctrl+Shift+P"], self.save_shown, "Save the item shown as a PDF"
+            "Save as P&DF…",
+            ["Ctrl+Shift+P"],
+            self.save_shown,
+            "Save the item or pathway shown as a PDF",
         )
         self.print_contacts_action = self._action(
             "Print c&ontacts && helplines…",
@@ -76,18 +80,33 @@ class PrintTools(QObject):
 
     # --- what to print ----------------------------------------------------------------------
 
+    def _shown_pathway(self) -> tuple[str, str] | None:
+        """(source, id) of the pathway the detail area shows, if it shows one."""
+        ui = getattr(self.window, "pathway_ui", None)
+        if ui is None or ui.showing is None or ui.stack.currentWidget() is not ui.view:
+            return None
+        showing: tuple[str, str] = ui.showing
+        return showing
+
     def _load(self, contacts: bool, then: Callable[[Printout], None]) -> None:
         detail = self.window.detail.detail
-        if not contacts and detail is None:
+        pathway = None if contacts else self._shown_pathway()
+        if not contacts and pathway is None and detail is None:
             self.failed.emit("Choose an item to print first (or print the contacts list).")
             return
         rowid = detail.rowid if detail is not None else 0
 
         def fn(connection: Any) -> Printout | None:
-            from msguide.ui.printing import load_contacts_printout, load_item_printout
+            from msguide.ui.printing import (
+                load_contacts_printout,
+                load_item_printout,
+                load_pathway_printout,
+            )
 
             if contacts:
                 return load_contacts_printout(connection)
+            if pathway is not None:
+                return load_pathway_printout(connection, *pathway)
             return load_item_printout(connection, rowid)
 
         def arrived(printout: Printout | None) -> None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from msguide.feed.model import Item
     from msguide.store.citation import ContentRevision
     from msguide.store.db import Store
+    from msguide.store.pathways import CitedItem, StoredPathway
     from msguide.store.reader import Reader
 
 Style = Literal["title", "heading", "meta", "text", "check", "sub", "gap"]
@@ -136,12 +137,43 @@ def pathway_printout(
     for number, step in enumerate(steps, 1):
         blocks += [Block("gap"), Block("check", f"Step {number}. {step.text}")]
         blocks += [Block("sub", f"See: {cite}") for cite in step.cites]
-        blocks += [
-            Block("sub", f"If {label}: go to step {target}.") for label, target in step.choices
-        ]
+        blocks += [Block("sub", f"{label} → go to step {target}") for label, target in step.choices]
         if not step.choices:
             blocks.append(Block("sub", "End of the pathway."))
     return Printout(title, tuple(blocks), (revision,) if revision is not None else ())
+
+
+def _cited_line(item_id: str, cited: dict[str, CitedItem]) -> str:
+    item = cited.get(item_id)
+    if item is None:
+        return f"{item_id} (not in the current content)"
+    how = " ".join(x for x in (item.phone, f"({item.hours})" if item.hours and item.phone else ""))
+    return f"{item.title}: {how.strip() or item.url or item.id}"
+
+
+def stored_pathway_printout(stored: StoredPathway, revision: ContentRevision | None) -> Printout:
+    """A stored pathway (msguide.store.pathways) as a checklist of all its steps."""
+    pathway = stored.pathway
+    numbers = {step.id: n for n, step in enumerate(pathway.steps, 1)}
+    steps = [
+        PrintStep(
+            step.text,
+            tuple(_cited_line(i, stored.cited) for i in step.cites),
+            tuple((c.label, numbers[c.next]) for c in step.choices if c.next in numbers),
+        )
+        for step in pathway.steps
+    ]
+    return pathway_printout(pathway.title, pathway.summary, steps, revision)
+
+
+def load_pathway_printout(connection: Reader, source: str, pathway_id: str) -> Printout | None:
+    from msguide.store.citation import content_revision
+    from msguide.store.pathways import load_pathway
+
+    stored = load_pathway(connection, source, pathway_id)
+    if stored is None:
+        return None
+    return stored_pathway_printout(stored, content_revision(connection, source))
 
 
 def contacts_printout(contacts: list[Item], revisions: tuple[ContentRevision, ...]) -> Printout:
@@ -192,9 +224,7 @@ def find_printout(connection: Reader, what: str, source: str | None = None) -> P
     if what == "contacts":
         return load_contacts_printout(connection)
     if what.startswith("pathway:"):
-        raise UsageError(
-            f'there is no pathway "{what.removeprefix("pathway:")}" in the current content'
-        )
+        return _named_pathway(connection, what.removeprefix("pathway:"))
     sql = "SELECT id FROM items WHERE item_id = ?"
     params: tuple[str, ...] = (what,)
     if source:
@@ -210,6 +240,22 @@ def find_printout(connection: Reader, what: str, source: str | None = None) -> P
         raise UsageError(f'several sources have an item "{what}"; add --source')
     printout = load_item_printout(connection, int(rows[0][0]))
     assert printout is not None
+    return printout
+
+
+def _named_pathway(connection: Reader, name: str) -> Printout:
+    from msguide.store.pathways import find_pathways
+
+    found = find_pathways(connection, name)
+    if len(found) > 1:
+        names = ", ".join(f"pathway:{entry.key}" for entry in found)
+        raise UsageError(f'several sources have a pathway "{name}"; name one: {names}')
+    printout = load_pathway_printout(connection, found[0].source, found[0].id) if found else None
+    if printout is None:
+        raise UsageError(
+            f'there is no pathway "{name}" in the current content; '
+            "`msguide pathway list` lists them"
+        )
     return printout
 
 
