@@ -179,3 +179,21 @@ def test_property_any_query_with_synonyms_is_safe(words: list[str]) -> None:
     with _shared_store().read() as connection:
         found = search(connection, " ".join(words), limit=5)
     assert len(found) <= 5
+
+
+def test_the_upgraded_table_is_the_one_a_new_store_has(tmp_path: Path) -> None:
+    fresh, upgraded = tmp_path / "fresh.sqlite", tmp_path / "upgraded.sqlite"
+    Store.open(fresh).close()
+    Store.open(upgraded).close()
+    _as_before_synonyms(upgraded)
+    Store.open(upgraded).close()
+
+    def table_sql(path: Path) -> str:
+        connection = sqlite3.connect(path)
+        try:
+            row = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'synonyms'")
+            return str(row.fetchone()[0])
+        finally:
+            connection.close()
+
+    assert table_sql(upgraded) == table_sql(fresh)
