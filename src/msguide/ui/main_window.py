@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         from msguide.ui.offlining import OfflineUi
         from msguide.ui.pane_sizes import PaneSizer
         from msguide.ui.pathways import install_pathways
+        from msguide.ui.practice import install_practice_tools
         from msguide.ui.syncing import SyncUi
         from msguide.ui.tab_order import apply_tab_order
 
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.offline_ui: OfflineUi = OfflineUi(self)
         self.pathway_ui = install_pathways(self)  # issue 17: "What to do now"
         install_admin_tools(self)
+        install_practice_tools(self)  # issue 17: spelling, favourites file, print, copy as text
         self.focus_rings = install_focus_rings(self)
         apply_tab_order(self)  # last: panes moved into place above change the tab chain
 
