@@ -123,6 +123,10 @@ def check_store(path: Path, *, mode: Mode = "rw") -> str | None:
         if is_damage(error):
             return str(error)
         raise StorageError(describe_sqlite_error(error)) from None
+    except UnicodeDecodeError:
+        # SQLite's own error message quotes a damaged schema name that is not UTF-8, and
+        # Python cannot even decode the message: that is damage too.
+        return "the database schema is malformed (a damaged name)"
     if rows != [("ok",)]:
         return "; ".join(str(r[0]) for r in rows[:3])
     if "items" not in tables:
@@ -158,6 +162,7 @@ def read_user_state(path: Path) -> dict[str, tuple[UserRows, bool]]:
         connection = _connect(path, "ro")
     except sqlite3.Error:
         return found
+    # UnicodeDecodeError: SQLite's message about a damaged schema name may not be UTF-8.
     try:
         for table, columns in USER_TABLES.items():
             rows: UserRows = []
@@ -168,7 +173,7 @@ def read_user_state(path: Path) -> dict[str, tuple[UserRows, bool]]:
                     if all(isinstance(value, str) for value in row):
                         rows.append((row[0], row[1], row[2]))
                 complete = True
-            except sqlite3.Error:
+            except (sqlite3.Error, UnicodeDecodeError):
                 pass
             found[table] = (rows, complete)
     finally:
