@@ -153,7 +153,7 @@ def test_an_allowed_link_is_a_plain_web_mail_or_phone_address() -> None:
             host = rest.split("?", 1)[0].rsplit("@", 1)[1]
         else:
             host = rest.lstrip("/").split("/", 1)[0].split("?", 1)[0]
-        assert host.isascii(), f"a look-alike address was allowed: {ascii(url)}"
+        assert host.isascii(), f"a look-alike address was allowed: {url!a}"
 
     check()
     # Not vacuous: a good share of the examples were allowed links, and many were refused.
