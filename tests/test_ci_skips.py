@@ -4,13 +4,17 @@ allowed for the platform (tests/conftest.py ALLOWED_SKIPS)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import NO_SKIPS, skip_allowed
+from ci_skips import NO_SKIPS, skip_allowed
 
+CONFTEST = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from ci_skips import pytest_runtest_makereport
+"""
 PROBE = """
 import pytest
 
@@ -28,7 +32,7 @@ def test_skipped_for_windows():
 
 
 def run_probe(tmp_path: Path, no_skips: str | None) -> subprocess.CompletedProcess[str]:
-    shutil.copy(Path(__file__).with_name("conftest.py"), tmp_path / "conftest.py")
+    (tmp_path / "conftest.py").write_text(CONFTEST, encoding="utf-8")
     (tmp_path / "test_probe.py").write_text(PROBE, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != NO_SKIPS}
     if no_skips is not None:
