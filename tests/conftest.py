@@ -62,7 +62,7 @@ def cli(home: Path, capsys: pytest.CaptureFixture[str], qapp: object):  # type: 
 # The real X display (Xvfb + openbox + taskbar) for tests that look at the window as people do.
 from displaykit import real_display  # noqa: E402
 
-__all__ = ["real_display"]  # noqa: RUF022
+__all__ = ["real_display"]
 
 
 # CI: a guarantee whose test cannot run here fails the run instead of being skipped.
