@@ -38,5 +38,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = (
             f"{NO_SKIPS}=1: this test was skipped ({reason}), so the guarantee it proves was "
             f"not checked on this machine; install what it needs, or allow the skip for "
-            f"{sys.platform} in tests/conftest.py ALLOWED_SKIPS with the reason documented"
+            f"{sys.platform} in tests/ci_skips.py ALLOWED_SKIPS with the reason documented"
         )
