@@ -251,6 +251,14 @@ def worker_typing(home: Path, mode: str) -> dict[str, Any]:
     heartbeat.timeout.connect(tick)
     heartbeat.start()
     typed = " ".join(TYPED_QUERIES)
+    asked: list[str] = []  # every search the typing started (a newer one stops a stale one)
+    real_search = service.search
+
+    def counted_search(text: str, *args: Any, **kwargs: Any) -> None:
+        asked.append(text)
+        real_search(text, *args, **kwargs)
+
+    service.search = counted_search  # type: ignore[method-assign]
     done = QEventLoop()
     position = [0]
 
@@ -266,15 +274,17 @@ def worker_typing(home: Path, mode: str) -> dict[str, Any]:
     done.exec()
     heartbeat.stop()
     service.close()
-    # The stall is only meaningful if the typing searched: results came for the typing, the
-    # last for the whole text (a search skipped while typing on is expected, not all).
-    typed_searches = [text for text in watch.searches if text and typed.startswith(text)]
-    if len(typed_searches) < len(TYPED_QUERIES) or watch.searches[-1:] != [typed]:
-        raise RuntimeError(f"the typing did not search: {watch.searches[-5:]}")
+    # The stall is only meaningful if the typing searched: a search started for most keys
+    # (a newer key stops a stale search, so few finish), and the whole text's results shown.
+    started = [text for text in asked if text and typed.startswith(text)]
+    if len(started) < len(typed) // 2 or watch.searches[-1:] != [typed]:
+        raise RuntimeError(
+            f"the typing did not search: {len(started)} started, shown {watch.searches[-3:]}"
+        )
     return {
         "max_gap_ms": max(gaps),
         "p99_gap_ms": percentile(gaps, 0.99),
-        "searches": len(typed_searches),
+        "searches": len(started),
     }
 
 
@@ -320,7 +330,7 @@ def typing_figures(small: Path, small_count: int, big: Path | None) -> list[Figu
                 max_value=100.0,
                 note=(
                     f"typing a key every 40 ms; p99 gap {stall['p99_gap_ms']:.0f} ms; "
-                    f"{stall['searches']} searches shown"
+                    f"{stall['searches']} searches started"
                 ),
             )
         )
