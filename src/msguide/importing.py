@@ -7,9 +7,12 @@ diff), `apply_import` (the real import). `import_file` runs them in one go for t
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from msguide.errors import (
     MsguideError,
@@ -19,11 +22,19 @@ from msguide.errors import (
     UsageError,
 )
 from msguide.feed.model import Feed
-from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE, Limits, parse
+from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE, Limits, collector_paused, parse
+from msguide.feed.stream import FeedStream, NotStreamable, survey
 from msguide.paths import locations
 from msguide.policy import Policy, load_policy
 from msguide.store.db import Store
-from msguide.store.importer import ImportResult, Provenance, import_feed
+from msguide.store.importer import (
+    FeedBytes,
+    FileChangedError,
+    ImportResult,
+    Provenance,
+    import_feed,
+    import_items,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,22 +104,25 @@ def check_feed_file(
     *,
     signature_path: Path | None = None,
     policy: Policy | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> CheckedFeed:
     """Read and parse `path` and judge its signature (`signature_path` or `<path>.minisig`).
 
+    The feed may be as large as the policy allows a synced feed (`[network] max_feed_mb`)
+    unless `limits` says otherwise.
     Raises `FeedError` (located with `.path`), `UsageError` or `StorageError` when the file
     cannot be read or is not a valid feed; a signature the policy refuses is kept in `refusal`.
     """
     from msguide.feed.signature import verify
 
+    policy = policy or load_policy(locations().policy)
+    limits = limits or policy.feed_limits()
     raw = read_feed_file(path, limits)
     feed = parse(raw, limits)
     if signature_path is None:
         candidate = path.with_name(path.name + ".minisig")
         signature_path = candidate if candidate.exists() else None
     signature = read_feed_file(signature_path) if signature_path is not None else None
-    policy = policy or load_policy(locations().policy)
     trust = policy.trust_for(feed.source.id)
     try:
         status = verify(raw, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
@@ -145,7 +159,7 @@ def prepare_import(
     *,
     signature_path: Path | None = None,
     policy: Policy | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> PreparedImport:
     """Check a feed file and compute what importing it would change; nothing changes."""
     checked = check_feed_file(path, signature_path=signature_path, policy=policy, limits=limits)
@@ -196,9 +210,20 @@ def import_file(
     force: bool = False,
     dry_run: bool = False,
     policy: Policy | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> ImportResult:
-    """Import a feed file; its signature is `signature_path` or `<path>.minisig` if present."""
+    """Import a feed file; its signature is `signature_path` or `<path>.minisig` if present.
+
+    The file is read item by item straight into the store's write transaction (memory follows
+    the largest item, not the feed); a file in a layout that cannot be streamed is parsed whole.
+    """
+    policy = policy or load_policy(locations().policy)
+    limits = limits or policy.feed_limits()
+    try:
+        with collector_paused():
+            return _import_streamed(store, path, signature_path, force, dry_run, policy, limits)
+    except NotStreamable:
+        pass
     checked = check_feed_file(path, signature_path=signature_path, policy=policy, limits=limits)
     if checked.refusal is not None:
         raise checked.refusal
@@ -209,3 +234,71 @@ def import_file(
     if result.applied:
         log.info("imported %s: %s (%s)", path, result.summary(), checked.signature_text)
     return result
+
+
+def _import_streamed(
+    store: Store,
+    path: Path,
+    signature_path: Path | None,
+    force: bool,
+    dry_run: bool,
+    policy: Policy,
+    limits: Limits,
+) -> ImportResult:
+    from msguide.feed.signature import verify
+
+    with _open_feed_file(path, limits) as handle, _open_feed_file(path, limits) as copy:
+        sha256, size = survey(handle, limits)
+        handle.seek(0)
+        stream = FeedStream(handle, limits)
+        if signature_path is None:
+            candidate = path.with_name(path.name + ".minisig")
+            signature_path = candidate if candidate.exists() else None
+        signature = read_feed_file(signature_path) if signature_path is not None else None
+        trust = policy.trust_for(stream.head.source.id)
+        # Only a pinned key and a signature make verify() read the bytes: read them just then.
+        data = copy.read() if trust.keys and signature is not None else b""
+        if data and hashlib.sha256(data).hexdigest() != sha256:
+            raise FileChangedError
+        status = verify(data, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
+        del data
+        provenance = Provenance(
+            origin=str(path.resolve()),
+            signature=signature,
+            signature_state=status.state,
+            signed_by=status.key_id,
+        )
+
+        def same_bytes() -> None:
+            if (stream.sha256, stream.size) != (sha256, size):
+                raise FileChangedError
+
+        raw = FeedBytes(sha256, size, handle=copy, check=same_bytes)
+        result = import_items(
+            store, stream.head, stream.items(), raw, provenance, force=force, dry_run=dry_run
+        )
+    if result.applied:
+        log.info("imported %s: %s (%s)", path, result.summary(), status.describe())
+    return result
+
+
+def _open_feed_file(path: Path, limits: Limits) -> BinaryIO:
+    """The file opened for reading, refused before reading if larger than the size limit."""
+    from msguide.errors import FeedError
+
+    try:
+        handle = path.open("rb")
+        size = os.fstat(handle.fileno()).st_size
+        if size > limits.max_bytes:
+            handle.close()
+            raise FeedError(
+                f"the feed is {size / MEGABYTE:.1f} MB; the most allowed is "
+                f"{limits.max_bytes / MEGABYTE:.0f} MB"
+            )
+        return handle
+    except FileNotFoundError:
+        raise UsageError(f"there is no file {path}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder, not a feed file") from None
+    except OSError as error:
+        raise StorageError(f"cannot read {path}: {error.strerror or error}") from None

@@ -12,13 +12,13 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from a11ykit import focusable, unspoken
 from feedmaker import feed_document
 from msguide import __version__
 from msguide.diagnostics import doctor_report, format_report
 from msguide.logsetup import BACKUP_COUNT, LOG_NAME, MAX_BYTES, setup_logging, stop_logging
 from msguide.ui.admin import AdminTools
 from msguide.ui.admin.diagnostics import DiagnosticsDialog
+from spokenkit import focusable, unspoken
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,6 @@ from adminkit import current_sequence, feed_file, item_ids
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from a11ykit import focusable, unspoken
 from feedmaker import newer_document
 from msguide.importing import import_file
 from msguide.policy import Policy
@@ -18,6 +17,7 @@ from msguide.store.db import Store
 from msguide.ui.admin import AdminTools
 from msguide.ui.admin.history import HistoryWindow, RevisionRole
 from msguide.ui.main_window import MainWindow
+from spokenkit import focusable, unspoken
 
 BASE_IDS = ["nrm-adult", "ceraf", "stats-2024", "helpline"]
 NEWER_IDS = ["nrm-adult", "stats-2024", "helpline", "duty-to-notify"]

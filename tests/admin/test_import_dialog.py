@@ -11,7 +11,6 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
-from a11ykit import focusable, unspoken
 from feedmaker import feed_document, item, newer_document, to_bytes
 from msguide.feed.signature import generate_keys, sign
 from msguide.store.db import Store
@@ -19,6 +18,7 @@ from msguide.store.history import history
 from msguide.ui.admin import AdminTools
 from msguide.ui.admin.import_dialog import ImportDialog
 from msguide.ui.main_window import MainWindow
+from spokenkit import focusable, unspoken
 
 pytestmark = pytest.mark.usefixtures("with_test_source")
 

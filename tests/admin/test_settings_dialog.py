@@ -12,13 +12,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from a11ykit import focusable, unspoken
 from msguide.settings import SETTINGS
 from msguide.ui.admin import AdminTools
 from msguide.ui.admin.settings_dialog import SettingsDialog, editor_name
 from msguide.ui.admin.sources_model import SET_BY, URL
 from msguide.ui.content import ContentService
 from msguide.ui.main_window import MainWindow
+from spokenkit import focusable, unspoken
 
 WindowFactory = Callable[[], tuple[MainWindow, ContentService]]
 KEY = "RWS6MefCRj6W9Q6WQcWyj27DzDNm4ljKI2OdW7xPTRQP0MaJ/E21aHN6"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,11 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Read-only stores (a data folder msguide may not write; a backup or the seed shown instead of a
+# damaged store) cannot be upgraded. Schemas from this one on differ only by added tables that
+# readers do without (pathways), so such a store is shown as it is rather than refused.
+READABLE_FROM = 1
 BUSY_TIMEOUT_MS = 10_000
 # Read connections kept open between reads. A fresh connection starts with an empty page cache
 # and re-reads the schema: at 10k items that made a search-as-you-type query ~40% slower.
@@ -44,9 +48,20 @@ FTS_DDL = (
     f"INSERT INTO items_fts(items_fts, rank) VALUES('rank', 'bm25({RANK_WEIGHTS})')",
 )
 
-# Ordered upgrades: MIGRATIONS[n] takes a store from schema n+1 to n+2. Each runs in the
-# transaction that also bumps PRAGMA user_version, so an upgrade is all or nothing.
-MIGRATIONS: list[tuple[str, ...]] = []
+
+def _add_pathways(connection: Connection) -> None:
+    from msguide.store.pathways import add_pathways_table
+
+    add_pathways_table(connection)
+
+
+# Ordered upgrades: MIGRATIONS[n] takes a store from schema n+1 to n+2, by SQL statements or
+# functions of the connection. Each runs in the transaction that also bumps PRAGMA user_version,
+# so an upgrade is all or nothing.
+MigrationStep = str | Callable[["Connection"], None]
+MIGRATIONS: list[tuple[MigrationStep, ...]] = [
+    (_add_pathways,),  # 1 -> 2: pathways, filled from each source's current revision
+]
 
 
 def _lenient_text(data: bytes) -> str:
@@ -215,6 +230,19 @@ class Store:
             yield session
 
     @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """`write` on a plain connection: imports need no ORM, and `sqlalchemy.orm` alone takes
+        longer to load than a small import takes to write."""
+        if self.read_only:
+            raise StorageError(
+                "the store is open read-only (the data folder cannot be written), "
+                "so nothing can be changed; ask IT to check the folder's permissions"
+            )
+        writer = self.engine.execution_options(msguide_begin="BEGIN IMMEDIATE")
+        with storage_errors(), writer.begin() as connection:
+            yield connection
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
         """A read session for ORM queries."""
         from sqlalchemy.orm import Session
@@ -249,6 +277,8 @@ class Store:
                 f"one reads {SCHEMA_VERSION}); update msguide"
             )
         if self.read_only:
+            if version >= READABLE_FROM:
+                return
             raise StorageError(
                 f"the store {self.path} needs an upgrade but is read-only; "
                 "open it once with write access"
@@ -263,8 +293,11 @@ class Store:
                     connection.exec_driver_sql(statement)
             else:
                 for step in MIGRATIONS[version - 1 :]:
-                    for statement in step:
-                        connection.exec_driver_sql(statement)
+                    for change in step:
+                        if isinstance(change, str):
+                            connection.exec_driver_sql(change)
+                        else:
+                            change(connection)
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
