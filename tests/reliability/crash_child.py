@@ -55,8 +55,8 @@ def run_import(
     mark = marker(marks, stop_at)
     real_backup = importer.backup_before_change
 
-    def backup_then_mark(store: Store) -> Path | None:
-        made = real_backup(store)
+    def backup_then_mark(store: Store, *args: Any, **kwargs: Any) -> Path | None:
+        made = real_backup(store, *args, **kwargs)
         mark("backup")
         return made
 

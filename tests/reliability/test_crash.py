@@ -61,7 +61,9 @@ class Importer:
             text=True,
             env=env,
         )
-        assert self._read() == "ready"
+        if self._read() != "ready":
+            self.close()
+            raise AssertionError(f"the crash child did not start: see {log.name}")
 
     def _read(self) -> str:
         assert self.process.stdout is not None
