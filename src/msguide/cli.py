@@ -400,9 +400,11 @@ def cmd_build_seed(args: argparse.Namespace) -> int:
     from msguide.paths import source_root
     from msguide.store.seed import build_seed
 
+    if "" in (args.feed, args.output):  # an empty name must not mean "the project's own seed"
+        raise UsageError("build-seed: --feed and -o need a file name")
     root = source_root()
-    feed = Path(args.feed) if args.feed else root / "data" / "seed-feed.json"
-    output = Path(args.output) if args.output else root / "data" / "seed.sqlite"
+    feed = Path(args.feed) if args.feed is not None else root / "data" / "seed-feed.json"
+    output = Path(args.output) if args.output is not None else root / "data" / "seed.sqlite"
     result = build_seed(feed, output)
     print(
         f"Built {safe_text(output)} from {safe_text(feed)}: {result.source} sequence "

@@ -22,6 +22,7 @@ from clikit import (
 from feedmaker import feed_bytes
 from msguide.feed.text import has_control_characters
 
+PROJECT_SEED = Path(__file__).resolve().parents[2] / "data" / "seed.sqlite"
 COMMANDS = {path: parser for path, parser in leaf_commands() if path != ("gui",)}
 
 
@@ -46,12 +47,14 @@ def test_every_command_meets_the_contract_with_hostile_arguments(
 ) -> None:
     parser = COMMANDS[path]
     before = store_fingerprint(store_path(home))
+    project_seed = PROJECT_SEED.read_bytes()  # `build-seed -o ""` once rewrote it
     for value in HOSTILE:
         argv = hostile_argv(path, parser, value)
         assert_contract(ready(*argv), as_json=False)
         if has_json(parser):
             assert_contract(ready(*argv, "--json"), as_json=True)
     assert store_fingerprint(store_path(home)) == before
+    assert PROJECT_SEED.read_bytes() == project_seed
 
 
 def test_every_command_is_covered() -> None:
