@@ -27,10 +27,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Read-only stores (a data folder msguide may not write; a backup or the seed shown instead of a
 # damaged store) cannot be upgraded. Schemas from this one on differ only by added tables that
-# readers do without (pathways), so such a store is shown as it is rather than refused.
+# readers do without (pathways, synonyms), so such a store is shown as it is rather than refused.
 READABLE_FROM = 1
 BUSY_TIMEOUT_MS = 10_000
 # Read connections kept open between reads. A fresh connection starts with an empty page cache
@@ -55,12 +55,19 @@ def _add_pathways(connection: Connection) -> None:
     add_pathways_table(connection)
 
 
+def _add_synonyms(connection: Connection) -> None:
+    from msguide.store.synonyms import add_synonyms_table
+
+    add_synonyms_table(connection)
+
+
 # Ordered upgrades: MIGRATIONS[n] takes a store from schema n+1 to n+2, by SQL statements or
 # functions of the connection. Each runs in the transaction that also bumps PRAGMA user_version,
 # so an upgrade is all or nothing.
 MigrationStep = str | Callable[["Connection"], None]
 MIGRATIONS: list[tuple[MigrationStep, ...]] = [
     (_add_pathways,),  # 1 -> 2: pathways, filled from each source's current revision
+    (_add_synonyms,),  # 2 -> 3: search synonyms, filled the same way
 ]
 
 

@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
         from msguide.ui.offlining import OfflineUi
         from msguide.ui.pathways import install_pathways
+        from msguide.ui.practice import install_practice_tools
         from msguide.ui.syncing import SyncUi
 
         self.service = service
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.offline_ui: OfflineUi = OfflineUi(self)
         self.pathway_ui = install_pathways(self)  # issue 17: "What to do now"
         install_admin_tools(self)
+        install_practice_tools(self)  # issue 17: spelling, favourites file, print, copy as text
 
     # --- construction ---------------------------------------------------------------------
 
