@@ -275,7 +275,8 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
         def keystroke(query: Query) -> int:
             # What the app does per keystroke (msguide.ui.content.ContentService.search): a
             # pooled read connection, the best page ranked, all matches counted, display rows
-            # for the top of the list. Ranking the rest follows unless the person types on.
+            # (summaries, no snippets yet) for the top of the list. Snippets follow once the
+            # list is painted; ranking the rest, once it is scrolled.
             with store.read() as own:
                 shown = first_page(
                     own,
@@ -283,8 +284,14 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
                     Filters(audience=query.audience),
                     rows=UI_PAGE,
                     shown=UI_SHOWN,
+                    snippets=False,
                 )
                 return shown.total
+
+        def snippets(query: Query, rowids: list[int]) -> int:
+            # After the paint (msguide.ui.content.ContentService.snippets).
+            with store.read() as own:
+                return len(hits(own, rowids, query.text))
 
         def find_all(query: Query) -> int:
             return len(find(connection, query.text, Filters(audience=query.audience)))
@@ -309,7 +316,10 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
                 "all": [],
                 "raw_all": [],
                 "keystroke": [],
+                "snippets": [],
             }
+            top = [r for r, _ in find(connection, query.text, Filters(audience=query.audience),
+                                      limit=UI_SHOWN)]  # fmt: skip
             for n in range(iterations):
                 pairs: list[tuple[str, Callable[[], Any]]] = [
                     ("page", lambda q=query: page(q)),
@@ -317,6 +327,7 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
                     ("all", lambda q=query: find_all(q)),
                     ("raw_all", lambda q=query, m=match: raw_all(q, m)),
                     ("keystroke", lambda q=query: keystroke(q)),
+                    ("snippets", lambda q=query, t=top: snippets(q, t)),
                 ]
                 if n % 2:
                     pairs.reverse()
@@ -527,6 +538,12 @@ def search_figures(count: int, store: Path, iterations: int) -> SearchSummary:
             "ms",
             max_value=STORE_KEYSTROKE_BUDGET_MS if count <= 10_000 else None,
             note="the store's part of a keystroke in msguide.ui.content.search",
+        ),
+        Figure(
+            f"search {size}: snippets after the paint p95 ({UI_SHOWN} rows)",
+            percentile(pooled["snippets"], 0.95),
+            "ms",
+            note="msguide.ui.content.snippets, once the list is on screen",
         ),
         Figure(
             f"peak RSS, searching {size} (store only, no UI)",

@@ -267,6 +267,21 @@ def test_first_page_is_the_top_of_the_full_ranking(filled: Store) -> None:
     assert page.hits[0].score == ranked[0][1]
 
 
+def test_a_first_page_without_snippets_is_the_same_page_showing_summaries(
+    filled: Store,
+) -> None:
+    with filled.read() as connection:
+        marked = first_page(connection, "nrm", rows=3, shown=3)
+        plain = first_page(connection, "nrm", rows=3, shown=3, snippets=False)
+        later = hits(connection, [h.rowid for h in plain.hits], "nrm", dict(plain.found))
+    assert plain.found == marked.found and plain.total == marked.total
+    assert [h.rowid for h in plain.hits] == [h.rowid for h in marked.hits]
+    assert any(MARK_START in h.snippet for h in marked.hits)
+    assert not any(MARK_START in h.snippet for h in plain.hits)
+    assert all(h.snippet for h in plain.hits)  # each row shows its summary meanwhile
+    assert later == marked.hits
+
+
 def test_a_first_page_holding_every_match_is_complete(filled: Store) -> None:
     with filled.read() as connection:
         page = first_page(connection, "consent", rows=100, shown=40)

@@ -76,6 +76,26 @@ def test_typing_a_query_shows_ranked_results(qtbot: QtBot, window: MainWindow) -
     assert "in All" in window.count_label.text()
 
 
+def test_typed_results_are_painted_first_and_highlighted_after(
+    qtbot: QtBot, window: MainWindow, seed_store: Store
+) -> None:
+    # Snippets cost up to a frame per keystroke, so the list is painted with each row's
+    # summary and the highlighted snippets replace them once it is on screen.
+    from msguide.store.search import MARK_START
+
+    model = window.results_model
+    painted: list[list[str]] = []
+    window.resultsShown.connect(lambda: painted.append([h.snippet for h in model.hits]))
+    with qtbot.waitSignal(model.snippetsShown, timeout=5000):
+        window.search_field.setText("nrm adult")
+    assert painted and painted[-1] and not any(MARK_START in s for s in painted[-1])
+    with seed_store.read() as connection:
+        expected = search(connection, "nrm adult", limit=len(model.hits))
+    assert [h.rowid for h in model.hits] == [h.rowid for h in expected]
+    assert [h.snippet for h in model.hits] == [h.snippet for h in expected]
+    assert any(MARK_START in h.snippet for h in model.hits)
+
+
 def test_audience_shows_only_its_items_and_combines_with_search(
     qtbot: QtBot, window: MainWindow, seed_store: Store
 ) -> None:

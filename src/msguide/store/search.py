@@ -246,14 +246,17 @@ def first_page(
     order: Order = "relevance",
     rows: int = 100,
     shown: int = 40,
+    snippets: bool = True,
 ) -> FirstPage:
     """The best `rows` matches and display rows for the first `shown`: what search as you
     type needs per keystroke. Ranking every match can wait (and is dropped if the person
-    types on); counting them is cheap."""
+    types on); counting them is cheap. Without `snippets` each row shows the start of its
+    summary instead: highlighted snippets cost up to a frame for 30 rows on a loaded machine,
+    so the app paints first and asks for them after (`hits`)."""
     found = find(connection, text, filters, order=order, limit=rows)
     total = len(found) if len(found) < rows else count(connection, text, filters)
     scores = dict(found)
-    top = hits(connection, [r for r, _ in found[:shown]], text, scores)
+    top = hits(connection, [r for r, _ in found[:shown]], text if snippets else "", scores)
     return FirstPage(found, total, top)
 
 
