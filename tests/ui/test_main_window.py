@@ -32,10 +32,13 @@ def type_query(qtbot: QtBot, window: MainWindow, text: str) -> None:
             field.clear()
     with qtbot.waitSignal(window.resultsShown, timeout=5000):
         qtbot.keyClicks(field, text)
-    # keyClicks emits one textChanged per key; wait until the list matches the final text.
+    # keyClicks emits one textChanged per key; wait until the list matches the final text
+    # and is ranked exactly (not among the previous keystroke's page only).
     qtbot.waitUntil(
         lambda: (
-            window.results_model.result is not None and window.results_model.result.text == text
+            (result := window.results_model.result) is not None
+            and result.text == text
+            and result.exact
         ),
         timeout=5000,
     )
@@ -94,6 +97,36 @@ def test_typed_results_are_painted_first_and_highlighted_after(
     assert [h.rowid for h in model.hits] == [h.rowid for h in expected]
     assert [h.snippet for h in model.hits] == [h.snippet for h in expected]
     assert any(MARK_START in h.snippet for h in model.hits)
+
+
+def test_typing_on_shows_the_last_page_narrowed_then_the_exact_ranking(
+    qtbot: QtBot, window: MainWindow, seed_store: Store
+) -> None:
+    # A query that extends the shown one is first ranked among the shown page's rows (cheap),
+    # then exactly; the list the person is left with is the exact ranking of every match.
+    from msguide.store.search import find
+
+    type_query(qtbot, window, "gui")
+    arrived: list[tuple[bool, list[int], int]] = []
+    model = window.results_model
+    window.resultsShown.connect(
+        lambda: arrived.append(
+            (model.result.exact, [h.rowid for h in model.hits], model.total)
+            if model.result is not None
+            else (True, [], 0)
+        )
+    )
+    shown_before = set(model.result.rowids if model.result else ())
+    with qtbot.waitSignal(model.snippetsShown, timeout=5000):
+        qtbot.keyClicks(window.search_field, "d")
+    with seed_store.read() as connection:
+        exact = find(connection, "guid")
+    assert len(arrived) == 2
+    (first_exact, first_rows, first_total), (last_exact, last_rows, last_total) = arrived
+    assert not first_exact and set(first_rows) <= shown_before
+    assert first_total == last_total == len(exact)
+    assert last_exact and last_rows == [r for r, _ in exact][: len(last_rows)]
+    assert model.result is not None and model.result.rowids == tuple(r for r, _ in exact[:100])
 
 
 def test_audience_shows_only_its_items_and_combines_with_search(

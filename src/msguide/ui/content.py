@@ -9,6 +9,7 @@ SQLAlchemy is imported only on worker threads, so the first paint does not wait 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -35,6 +36,9 @@ T = TypeVar("T")
 PAGE_SIZE = 100
 # Display rows made per keystroke: a screenful or two. Snippets are the costly part of a row.
 FIRST_SHOWN = 30
+# What typing on adds to a query for the last page to be a fair guess at the new one: letters
+# and a space (not quotes or `-`, which change what matches in other ways).
+_ADDED = re.compile(r"[^\W_]*\s*[^\W_]*")
 
 
 class _RunningSearch:
@@ -76,6 +80,9 @@ class SearchResult:
     # Whether `first_page` shows highlighted snippets yet (search as you type paints without
     # them; `ContentService.snippets` brings them once the list is on screen).
     snippets: bool = True
+    # False while the page is ranked among the last page's rows only (search as you type);
+    # the exactly ranked page replaces it within a frame or two.
+    exact: bool = True
 
     @property
     def complete(self) -> bool:
@@ -103,6 +110,7 @@ class ContentService(QObject):
         self.search_lane: Lane[SearchResult] = Lane(TaskRunner(search_pool, self))
         self._running_search = _RunningSearch()
         self._search_task: Task[SearchResult] | None = None
+        self._last_exact: SearchResult | None = None
         # Snippets for a list already painted: a lane of their own, so that asking for them
         # never holds up (or is mistaken for) the next search, which cancels and stops them.
         snippet_pool = QThreadPool(self)
@@ -153,6 +161,8 @@ class ContentService(QObject):
         filters: Filters,
         on_done: Callable[[SearchResult], None],
         order: Order = "relevance",
+        *,
+        narrow: bool = True,
     ) -> None:
         """Find matches; only the newest search's result is ever delivered: the best page
         ranked, every match counted, its rows without snippets (`snippets` brings them after
@@ -165,33 +175,64 @@ class ContentService(QObject):
         running.interrupt()  # its task was replaced below, so its error is never shown
         self._drop_snippets()
         snippets = not text.strip()  # without words to highlight, rows show their summary
+        candidates = self._candidates(text, filters, order) if narrow else ()
 
         def work() -> SearchResult:
-            from msguide.store.search import first_page
+            from msguide.store.search import first_page, narrowed_page
 
             with store.read() as connection, running.using(connection):
-                page = first_page(
-                    connection,
-                    text,
-                    filters,
-                    order=order,
-                    rows=PAGE_SIZE,
-                    shown=FIRST_SHOWN,
-                    snippets=snippets,
-                )
-            rowids = tuple(r for r, _ in page.found)
+                if candidates:
+                    page = narrowed_page(
+                        connection, text, filters, candidates, rows=PAGE_SIZE, shown=FIRST_SHOWN
+                    )
+                else:
+                    page = first_page(
+                        connection,
+                        text,
+                        filters,
+                        order=order,
+                        rows=PAGE_SIZE,
+                        shown=FIRST_SHOWN,
+                        snippets=snippets,
+                    )
             return SearchResult(
                 text,
                 filters,
-                rowids,
+                tuple(r for r, _ in page.found),
                 dict(page.found),
                 tuple(page.hits),
                 page.total,
                 order,
                 snippets,
+                page.exact,
             )
 
-        self._search_task = self.search_lane.submit(work, on_done, self._report)
+        def delivered(result: SearchResult) -> None:
+            # Only the newest search is delivered, so nothing has been typed since.
+            if result.exact:
+                self._last_exact = result
+            else:
+                # The exact page follows at once; the next key stops it.
+                self.search(text, filters, on_done, order, narrow=False)
+            on_done(result)
+
+        self._search_task = self.search_lane.submit(work, delivered, self._report)
+
+    def _candidates(self, text: str, filters: Filters, order: Order) -> tuple[int, ...]:
+        """The last exactly ranked page's rows, when `text` only adds words or letters to
+        its query: a longer query's best matches are mostly among them."""
+        last = self._last_exact
+        if (
+            last is None
+            or order != "relevance"
+            or (last.filters, last.order) != (filters, order)
+            or not last.text.strip()
+            or not text.startswith(last.text)
+            or text == last.text
+            or not _ADDED.fullmatch(text[len(last.text) :])
+        ):
+            return ()
+        return last.rowids[:PAGE_SIZE]
 
     def snippets(self, shown: SearchResult, on_done: Callable[[list[Hit]], None]) -> None:
         """`shown`'s first rows again, with highlighted snippets: asked for once the list is

@@ -83,7 +83,7 @@ class ResultListModel(QAbstractListModel):
         self._loading = False
         self._ranking = False
         self.endResetModel()
-        if not result.snippets and result.first_page:
+        if result.exact and not result.snippets and result.first_page:
             self.service.snippets(result, partial(self._snippets_arrived, result))
 
     def _snippets_arrived(self, result: SearchResult, marked: list[Hit]) -> None:
@@ -133,8 +133,8 @@ class ResultListModel(QAbstractListModel):
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         result = self.result
-        if parent.isValid() or result is None or self._loading:
-            return
+        if parent.isValid() or result is None or self._loading or not result.exact:
+            return  # (a page ranked among candidates only is replaced by the exact one)
         start = len(self.hits)
         wanted = result.rowids[start : start + PAGE_SIZE]
         if not wanted:
