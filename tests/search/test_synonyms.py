@@ -125,6 +125,17 @@ def test_a_new_revision_replaces_the_synonyms(store: Store) -> None:
     assert _ids(store, "national referral mechanism") == ["nrm"]
 
 
+def test_a_file_import_read_item_by_item_stores_the_synonyms(store: Store, tmp_path: Path) -> None:
+    from msguide.importing import import_file
+    from msguide.policy import Policy
+
+    path = tmp_path / "feed.json"
+    path.write_bytes(to_bytes(_document()))
+    import_file(store, path, policy=Policy())
+    assert _ids(store, "dtn") == ["dtn"]
+    assert _ids(store, "national referral mechanism") == ["nrm"]
+
+
 def test_export_keeps_the_synonyms(store: Store) -> None:
     _load(store, _document())
     assert current_feed(store, "test-source").synonyms == parse(to_bytes(_document())).synonyms
