@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from msguide.errors import ExitCode, StorageError, UsageError
+from msguide.safetext import safe_text
 
 if TYPE_CHECKING:
     import argparse
@@ -49,9 +50,9 @@ def cmd_favourites_list(args: argparse.Namespace) -> int:
         print("You have no favourites yet. Add one with `msguide favourites add ID`.")
     for f in favourites:
         if f.available:
-            print(f"* {f.title}\n    {f.id} ({f.source})")
+            print(f"* {safe_text(f.title)}\n    {safe_text(f.id)} ({safe_text(f.source)})")
         else:
-            print(f"- {f.id} ({f.source}): not in the current content")
+            print(f"- {safe_text(f.id)} ({safe_text(f.source)}): not in the current content")
     return ExitCode.OK
 
 
@@ -78,7 +79,7 @@ def cmd_favourites_add(args: argparse.Namespace) -> int:
     with _open_store() as store:
         source = _one_item(store, args.item, args.source)
         set_favourite(store, source, args.item, True)
-    print(f"Added {args.item} to your favourites.")
+    print(f"Added {safe_text(args.item)} to your favourites.")
     return ExitCode.OK
 
 
@@ -97,7 +98,7 @@ def cmd_favourites_remove(args: argparse.Namespace) -> int:
         if len(held) > 1:
             raise UsageError(f'"{args.item}" is a favourite from several sources; add --source')
         set_favourite(store, held[0].source, args.item, False)
-    print(f"Removed {args.item} from your favourites.")
+    print(f"Removed {safe_text(args.item)} from your favourites.")
     return ExitCode.OK
 
 
@@ -114,7 +115,8 @@ def cmd_favourites_export(args: argparse.Namespace) -> int:
         sys.stdout.write(data.decode("utf-8"))
         return ExitCode.OK
     write_atomically(Path(args.output), data)
-    print(f"Wrote {count} favourite{'' if count == 1 else 's'} to {args.output}", file=sys.stderr)
+    plural = "" if count == 1 else "s"
+    print(f"Wrote {count} favourite{plural} to {safe_text(args.output)}", file=sys.stderr)
     return ExitCode.OK
 
 
@@ -142,7 +144,7 @@ def cmd_favourites_import(args: argparse.Namespace) -> int:
         return ExitCode.OK
     print(summary.describe())
     for source, item_id in summary.unavailable:
-        print(f"- {item_id} ({source}): not in the current content")
+        print(f"- {safe_text(item_id)} ({safe_text(source)}): not in the current content")
     return ExitCode.OK
 
 
@@ -157,7 +159,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         raise UsageError("the output must be a .pdf file (-o FILE.pdf)")
     with _open_store(read_only=False) as store:
         pages = print_to_pdf(store, args.what, output, source=args.source)
-    print(f"Wrote {pages} page{'' if pages == 1 else 's'} to {output}", file=sys.stderr)
+    print(f"Wrote {pages} page{'' if pages == 1 else 's'} to {safe_text(output)}", file=sys.stderr)
     return ExitCode.OK
 
 
@@ -166,13 +168,13 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 def add_practice_commands(add: Callable[..., Any], commands: Any, parser_class: Any) -> None:
     """Register `favourites` and `print` with cli.build_parser's `add` helper."""
+    from msguide.cli import (
+        _text,  # ids and words: no lone surrogates (bytes that are not UTF-8)
+        _usage,  # one sentence naming the tools
+    )
 
     def usage(parser: Any) -> Handler:
-        def show(_args: argparse.Namespace) -> int:
-            parser.print_help(sys.stderr)
-            return ExitCode.USAGE
-
-        return show
+        return lambda _args: _usage(parser)
 
     favourites = add("favourites", None, "your favourites: list, add, remove, export, import")
     favourites.set_defaults(handler=usage(favourites))
@@ -186,8 +188,8 @@ def add_practice_commands(add: Callable[..., Any], commands: Any, parser_class: 
         ("remove", cmd_favourites_remove, "remove an item from your favourites"),
     ):
         sub = add(name, handler, text, tools)
-        sub.add_argument("item", metavar="ID")
-        sub.add_argument("--source", metavar="ID")
+        sub.add_argument("item", type=_text, metavar="ID")
+        sub.add_argument("--source", type=_text, metavar="ID")
     export = add(
         "export",
         cmd_favourites_export,
@@ -206,6 +208,6 @@ def add_practice_commands(add: Callable[..., Any], commands: Any, parser_class: 
         cmd_print,
         "write an item, the contacts list or a pathway as a PDF with a dated footer",
     )
-    printing.add_argument("what", metavar="ITEM_ID|contacts|pathway:ID")
+    printing.add_argument("what", type=_text, metavar="ITEM_ID|contacts|pathway:ID")
     printing.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
-    printing.add_argument("--source", metavar="ID")
+    printing.add_argument("--source", type=_text, metavar="ID")
