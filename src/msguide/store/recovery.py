@@ -123,6 +123,9 @@ def check_store(path: Path, *, mode: Mode = "rw") -> str | None:
         if is_damage(error):
             return str(error)
         raise StorageError(describe_sqlite_error(error)) from None
+    except UnicodeDecodeError:
+        # SQLite's message quoted damaged bytes (a name in the schema): only damage does that.
+        return "SQLite's check found damage it could not put into words"
     if rows != [("ok",)]:
         return "; ".join(str(r[0]) for r in rows[:3])
     if "items" not in tables:
@@ -168,7 +171,7 @@ def read_user_state(path: Path) -> dict[str, tuple[UserRows, bool]]:
                     if all(isinstance(value, str) for value in row):
                         rows.append((row[0], row[1], row[2]))
                 complete = True
-            except sqlite3.Error:
+            except (sqlite3.Error, UnicodeDecodeError):  # its message may quote damaged bytes
                 pass
             found[table] = (rows, complete)
     finally:
