@@ -161,6 +161,7 @@ def read_user_state(path: Path) -> dict[str, tuple[UserRows, bool]]:
         connection = _connect(path, "ro")
     except sqlite3.Error:
         return found
+    # UnicodeDecodeError: SQLite's message about a damaged schema name may not be UTF-8.
     try:
         for table, columns in USER_TABLES.items():
             rows: UserRows = []
