@@ -275,7 +275,7 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
     """Latencies (ms) of msguide's search and of raw sqlite3 FTS5, query by query, interleaved."""
     from msguide.store.db import Store
     from msguide.store.query import fts_query
-    from msguide.store.search import Filters, find, first_page, hits
+    from msguide.store.search import Filters, find, first_page, hits, narrowed_page
 
     store = Store.open(store_path)
     raw = sqlite3.connect(f"file:{store_path.as_posix()}?mode=ro", uri=True, isolation_level=None)
@@ -291,7 +291,8 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
         def keystroke(query: Query) -> int:
             # What the app does per keystroke (msguide.ui.content.ContentService.search): a
             # pooled read connection, the best page ranked, all matches counted, display rows
-            # for the top of the list. Ranking the rest follows unless the person types on.
+            # (summaries, no snippets yet) for the top of the list. Snippets follow once the
+            # list is painted; ranking the rest, once it is scrolled.
             with store.read() as own:
                 shown = first_page(
                     own,
@@ -299,8 +300,29 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
                     Filters(audience=query.audience),
                     rows=UI_PAGE,
                     shown=UI_SHOWN,
+                    snippets=False,
                 )
                 return shown.total
+
+        def typed_on(query: Query, last_page: list[int]) -> tuple[int, int]:
+            # A key that extends the query (msguide.ui.content: the last exact page's rows
+            # that still match, ranked exactly; the exact page follows unless typing goes on).
+            with store.read() as own:
+                shown = narrowed_page(
+                    own,
+                    query.text,
+                    Filters(audience=query.audience),
+                    last_page,
+                    rows=UI_PAGE,
+                    shown=UI_SHOWN,
+                )
+                # Every match counted and the candidates that still match ranked.
+                return shown.total, len(shown.found)
+
+        def snippets(query: Query, rowids: list[int]) -> int:
+            # After the paint (msguide.ui.content.ContentService.snippets).
+            with store.read() as own:
+                return len(hits(own, rowids, query.text))
 
         def find_all(query: Query) -> int:
             return len(find(connection, query.text, Filters(audience=query.audience)))
@@ -313,6 +335,10 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
             sql, params = _raw_find_sql(query, -1, ranking)
             return len(raw.execute(sql, (match, *params)).fetchall())
 
+        def raw_matches(query: Query, match: str) -> set[int]:
+            sql, params = _raw_find_sql(query, -1)
+            return {row[0] for row in raw.execute(sql, (match, *params))}
+
         for query in QUERIES:
             match = fts_query(query.text)
             assert match is not None
@@ -321,8 +347,19 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
             count = raw_all(query, match, "rank")
             assert count > 0, f"{query.text!r} matches nothing: nothing would be timed"
             on_page = min(PAGE, count)
+            # The page one letter earlier, as typing would have shown it.
+            shorter = query.text[:-1]
+            last_page = (
+                [r for r, _ in find(connection, shorter, Filters(audience=query.audience),
+                                    limit=UI_PAGE)]
+                if query.text[-1:].isalnum() and shorter.strip() else []
+            )  # fmt: skip
+            top = [r for r, _ in find(connection, query.text, Filters(audience=query.audience),
+                                      limit=UI_SHOWN)]  # fmt: skip
+            # The last page's rows that still match, by plain SQLite: what typing on must rank.
+            still = len(set(last_page) & raw_matches(query, match))
             # What each timed action must return: proof that it did the work timed.
-            expected = {
+            expected: dict[str, Any] = {
                 "page": on_page,
                 "raw_page": on_page,
                 "raw_page_bm25": on_page,
@@ -330,6 +367,8 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
                 "raw_all": count,
                 "raw_all_bm25": count,
                 "keystroke": count,
+                "snippets": min(UI_SHOWN, count),
+                "typed_on": (count, min(UI_PAGE, still)),
             }
             samples: dict[str, list[float]] = {name: [] for name in expected}
             for n in range(iterations):
@@ -341,7 +380,10 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
                     ("raw_all", lambda q=query, m=match: raw_all(q, m, "rank")),
                     ("raw_all_bm25", lambda q=query, m=match: raw_all(q, m, "bm25")),
                     ("keystroke", lambda q=query: keystroke(q)),
+                    ("snippets", lambda q=query, t=top: snippets(q, t)),
                 ]
+                if last_page:
+                    pairs.append(("typed_on", lambda q=query, p=last_page: typed_on(q, p)))
                 if n % 2:
                     pairs.reverse()
                 for name, action in pairs:
@@ -568,6 +610,19 @@ def search_figures(count: int, store: Path, iterations: int) -> SearchSummary:
             "ms",
             max_value=STORE_KEYSTROKE_BUDGET_MS if count <= 10_000 else None,
             note="the store's part of a keystroke in msguide.ui.content.search",
+        ),
+        Figure(
+            f"search {size}: keystroke typed on p95 (ranked among the last page's {UI_PAGE})",
+            percentile(pooled["typed_on"], 0.95),
+            "ms",
+            max_value=STORE_KEYSTROKE_BUDGET_MS if count <= 10_000 else None,
+            note="a key that extends the query; the exact page follows (the row above)",
+        ),
+        Figure(
+            f"search {size}: snippets after the paint p95 ({UI_SHOWN} rows)",
+            percentile(pooled["snippets"], 0.95),
+            "ms",
+            note="msguide.ui.content.snippets, once the list is on screen",
         ),
         Figure(
             f"peak RSS, searching {size} (store only, no UI)",

@@ -53,10 +53,13 @@ def type_query(qtbot: QtBot, window: MainWindow, text: str) -> None:
             field.clear()
     with qtbot.waitSignal(window.resultsShown, timeout=5000):
         qtbot.keyClicks(field, text)
-    # keyClicks emits one textChanged per key; wait until the list matches the final text.
+    # keyClicks emits one textChanged per key; wait until the list matches the final text
+    # and is ranked exactly (not among the previous keystroke's page only).
     qtbot.waitUntil(
         lambda: (
-            window.results_model.result is not None and window.results_model.result.text == text
+            (result := window.results_model.result) is not None
+            and result.text == text
+            and result.exact
         ),
         timeout=5000,
     )

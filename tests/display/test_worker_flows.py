@@ -45,8 +45,10 @@ def keys(display: RealDisplay, *names: str) -> None:
 def search(display: RealDisplay, app: MsguideApp, text: str) -> None:
     display.key(app.window_id, "ctrl+f")
     display.type_text(app.window_id, text)
+    # The final list: for the typed text and ranked exactly (msguide.ui.content.search).
     app.wait_until(
         f"window.results_model.result is not None and window.results_model.result.text == {text!r}"
+        " and window.results_model.result.exact"
     )
 
 

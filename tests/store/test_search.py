@@ -19,6 +19,7 @@ from msguide.store.search import (
     find,
     first_page,
     hits,
+    narrowed_page,
     search,
 )
 from msguide.store.userstate import record_view, set_favourite
@@ -265,6 +266,37 @@ def test_first_page_is_the_top_of_the_full_ranking(filled: Store) -> None:
     assert page.total == 3 and not page.complete
     assert [h.rowid for h in page.hits] == [ranked[0][0]]
     assert page.hits[0].score == ranked[0][1]
+
+
+def test_a_first_page_without_snippets_is_the_same_page_showing_summaries(
+    filled: Store,
+) -> None:
+    with filled.read() as connection:
+        marked = first_page(connection, "nrm", rows=3, shown=3)
+        plain = first_page(connection, "nrm", rows=3, shown=3, snippets=False)
+        later = hits(connection, [h.rowid for h in plain.hits], "nrm", dict(plain.found))
+    assert plain.found == marked.found and plain.total == marked.total
+    assert [h.rowid for h in plain.hits] == [h.rowid for h in marked.hits]
+    assert any(MARK_START in h.snippet for h in marked.hits)
+    assert not any(MARK_START in h.snippet for h in plain.hits)
+    assert all(h.snippet for h in plain.hits)  # each row shows its summary meanwhile
+    assert later == marked.hits
+
+
+def test_ranking_within_candidates_keeps_each_match_s_exact_score(filled: Store) -> None:
+    with filled.read() as connection:
+        ranked = find(connection, "nrm")
+        matching = {r for r, _ in ranked}
+        others = [r for r, _ in find(connection, "") if r not in matching] + [10_000]
+        candidates = [ranked[-1][0], ranked[0][0], *others]
+        within = find(connection, "nrm", within=candidates)
+        page = narrowed_page(connection, "nrm", Filters(), candidates, rows=100, shown=1)
+    assert len(ranked) == 3
+    # Only the candidates that match, in the full ranking's order, with its scores.
+    assert within == [ranked[0], ranked[-1]]
+    assert page.found == within and not page.exact
+    assert page.total == 3  # every match is counted, not just the candidates
+    assert [h.rowid for h in page.hits] == [ranked[0][0]]
 
 
 def test_a_first_page_holding_every_match_is_complete(filled: Store) -> None:

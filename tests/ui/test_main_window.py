@@ -60,6 +60,56 @@ def test_typing_a_query_shows_ranked_results(qtbot: QtBot, window: MainWindow) -
     assert "in All" in window.count_label.text()
 
 
+def test_typed_results_are_painted_first_and_highlighted_after(
+    qtbot: QtBot, window: MainWindow, seed_store: Store
+) -> None:
+    # Snippets cost up to a frame per keystroke, so the list is painted with each row's
+    # summary and the highlighted snippets replace them once it is on screen.
+    from msguide.store.search import MARK_START
+
+    model = window.results_model
+    painted: list[list[str]] = []
+    window.resultsShown.connect(lambda: painted.append([h.snippet for h in model.hits]))
+    with qtbot.waitSignal(model.snippetsShown, timeout=5000):
+        window.search_field.setText("nrm adult")
+    assert painted and painted[-1] and not any(MARK_START in s for s in painted[-1])
+    with seed_store.read() as connection:
+        expected = search(connection, "nrm adult", limit=len(model.hits))
+    assert [h.rowid for h in model.hits] == [h.rowid for h in expected]
+    assert [h.snippet for h in model.hits] == [h.snippet for h in expected]
+    assert any(MARK_START in h.snippet for h in model.hits)
+
+
+def test_typing_on_shows_the_last_page_narrowed_then_the_exact_ranking(
+    qtbot: QtBot, window: MainWindow, seed_store: Store
+) -> None:
+    # A query that extends the shown one is first ranked among the shown page's rows (cheap),
+    # then exactly; the list the person is left with is the exact ranking of every match.
+    from msguide.store.search import find
+
+    type_query(qtbot, window, "gui")
+    arrived: list[tuple[bool, list[int], int]] = []
+    model = window.results_model
+    window.resultsShown.connect(
+        lambda: arrived.append(
+            (model.result.exact, [h.rowid for h in model.hits], model.total)
+            if model.result is not None
+            else (True, [], 0)
+        )
+    )
+    shown_before = set(model.result.rowids if model.result else ())
+    with qtbot.waitSignal(model.snippetsShown, timeout=5000):
+        qtbot.keyClicks(window.search_field, "d")
+    with seed_store.read() as connection:
+        exact = find(connection, "guid")
+    assert len(arrived) == 2
+    (first_exact, first_rows, first_total), (last_exact, last_rows, last_total) = arrived
+    assert not first_exact and set(first_rows) <= shown_before
+    assert first_total == last_total == len(exact)
+    assert last_exact and last_rows == [r for r, _ in exact][: len(last_rows)]
+    assert model.result is not None and model.result.rowids == tuple(r for r, _ in exact[:100])
+
+
 def test_audience_shows_only_its_items_and_combines_with_search(
     qtbot: QtBot, window: MainWindow, seed_store: Store
 ) -> None:

@@ -9,6 +9,7 @@ SQLAlchemy is imported only on worker threads, so the first paint does not wait 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from msguide.store.search import Filters, Hit, Order
-from msguide.ui.tasks import Lane, TaskRunner
+from msguide.ui.tasks import Lane, Task, TaskRunner
 from msguide.ui.text import error_sentence
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ T = TypeVar("T")
 PAGE_SIZE = 100
 # Display rows made per keystroke: a screenful or two. Snippets are the costly part of a row.
 FIRST_SHOWN = 30
+# What typing on adds to a query for the last page to be a fair guess at the new one: letters
+# and a space (not quotes or `-`, which change what matches in other ways).
+_ADDED = re.compile(r"[^\W_]*\s*[^\W_]*")
 
 
 class _RunningSearch:
@@ -73,6 +77,12 @@ class SearchResult:
     first_page: tuple[Hit, ...]
     total: int
     order: Order = "relevance"
+    # Whether `first_page` shows highlighted snippets yet (search as you type paints without
+    # them; `ContentService.snippets` brings them once the list is on screen).
+    snippets: bool = True
+    # False while the page is ranked among the last page's rows only (search as you type);
+    # the exactly ranked page replaces it within a frame or two.
+    exact: bool = True
 
     @property
     def complete(self) -> bool:
@@ -99,6 +109,14 @@ class ContentService(QObject):
         search_pool.setMaxThreadCount(1)
         self.search_lane: Lane[SearchResult] = Lane(TaskRunner(search_pool, self))
         self._running_search = _RunningSearch()
+        self._search_task: Task[SearchResult] | None = None
+        self._last_exact: SearchResult | None = None
+        # Snippets for a list already painted: a lane of their own, so that asking for them
+        # never holds up (or is mistaken for) the next search, which cancels and stops them.
+        snippet_pool = QThreadPool(self)
+        snippet_pool.setMaxThreadCount(1)
+        self.snippet_lane: Lane[list[Hit]] = Lane(TaskRunner(snippet_pool, self))
+        self._running_snippets = _RunningSearch()
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -117,6 +135,7 @@ class ContentService(QObject):
 
     def close(self) -> None:
         self.search_lane.runner.wait()
+        self.snippet_lane.runner.wait()
         self.reads.wait()
         self.writes.wait()
         if self.store is not None:
@@ -142,35 +161,108 @@ class ContentService(QObject):
         filters: Filters,
         on_done: Callable[[SearchResult], None],
         order: Order = "relevance",
+        *,
+        narrow: bool = True,
     ) -> None:
         """Find matches; only the newest search's result is ever delivered: the best page
-        ranked, every match counted. `rank_rest` ranks the others when they are wanted."""
+        ranked, every match counted, its rows without snippets (`snippets` brings them after
+        the list is painted). `rank_rest` ranks the others when they are wanted."""
         store = self.store
         if store is None:
             return
 
         running = self._running_search
         running.interrupt()  # its task was replaced below, so its error is never shown
+        self._drop_snippets()
+        snippets = not text.strip()  # without words to highlight, rows show their summary
+        candidates = self._candidates(text, filters, order) if narrow else ()
 
         def work() -> SearchResult:
-            from msguide.store.search import first_page
+            from msguide.store.search import first_page, narrowed_page
 
             with store.read() as connection, running.using(connection):
-                page = first_page(
-                    connection, text, filters, order=order, rows=PAGE_SIZE, shown=FIRST_SHOWN
-                )
-            rowids = tuple(r for r, _ in page.found)
+                if candidates:
+                    page = narrowed_page(
+                        connection, text, filters, candidates, rows=PAGE_SIZE, shown=FIRST_SHOWN
+                    )
+                else:
+                    page = first_page(
+                        connection,
+                        text,
+                        filters,
+                        order=order,
+                        rows=PAGE_SIZE,
+                        shown=FIRST_SHOWN,
+                        snippets=snippets,
+                    )
             return SearchResult(
-                text, filters, rowids, dict(page.found), tuple(page.hits), page.total, order
+                text,
+                filters,
+                tuple(r for r, _ in page.found),
+                dict(page.found),
+                tuple(page.hits),
+                page.total,
+                order,
+                snippets,
+                page.exact,
             )
 
-        self.search_lane.submit(work, on_done, self._report)
+        def delivered(result: SearchResult) -> None:
+            # Only the newest search is delivered, so nothing has been typed since.
+            if result.exact:
+                self._last_exact = result
+            else:
+                # The exact page follows at once; the next key stops it.
+                self.search(text, filters, on_done, order, narrow=False)
+            on_done(result)
+
+        self._search_task = self.search_lane.submit(work, delivered, self._report)
+
+    def _candidates(self, text: str, filters: Filters, order: Order) -> tuple[int, ...]:
+        """The last exactly ranked page's rows, when `text` only adds words or letters to
+        its query: a longer query's best matches are mostly among them."""
+        last = self._last_exact
+        if (
+            last is None
+            or order != "relevance"
+            or (last.filters, last.order) != (filters, order)
+            or not last.text.strip()
+            or not text.startswith(last.text)
+            or text == last.text
+            or not _ADDED.fullmatch(text[len(last.text) :])
+        ):
+            return ()
+        return last.rowids[:PAGE_SIZE]
+
+    def snippets(self, shown: SearchResult, on_done: Callable[[list[Hit]], None]) -> None:
+        """`shown`'s first rows again, with highlighted snippets: asked for once the list is
+        painted, dropped (and its query stopped) by the next search."""
+        store = self.store
+        if store is None:
+            return
+        rowids = [hit.rowid for hit in shown.first_page]
+        running = self._running_snippets
+
+        def work() -> list[Hit]:
+            from msguide.store.search import hits
+
+            with store.read() as connection, running.using(connection):
+                return hits(connection, rowids, shown.text, shown.scores)
+
+        # A stopped query's error is never shown: a newer search replaced this list.
+        self.snippet_lane.submit(work, on_done, lambda _error: None)
+
+    def _drop_snippets(self) -> None:
+        pending = self.snippet_lane.current
+        if pending is not None and not pending.finished:
+            self.snippet_lane.runner.cancel(pending)
+        self._running_snippets.interrupt()
 
     def rank_rest(self, shown: SearchResult, on_done: Callable[[SearchResult], None]) -> None:
         """Every match of `shown`'s search, ranked, for scrolling past its first page. On the
         search lane: a newer search drops it (and stops its query)."""
         store = self.store
-        pending = self.search_lane.current
+        pending = self._search_task
         if store is None or (pending is not None and not pending.finished):
             return  # a newer search is on its way and replaces `shown`
         running = self._running_search

@@ -16,7 +16,7 @@ While a pathway fills the detail area, nothing is current and actions do nothing
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
@@ -145,6 +145,11 @@ class CurrentItem(QObject):
             return
         if hit is self._hit:
             return  # shown, or on its way
+        if self._hit is not None and replace(hit, snippet=self._hit.snippet) == self._hit:
+            # Only its highlighted snippet arrived (msguide.ui.content.snippets): the detail
+            # shown is still the row's, and reloading it could undo a change on its way.
+            self._hit = hit
+            return
         # A new row, or the same row after its list was refreshed (its text may have changed).
         self._hit = hit
         self._wanted = rowid = hit.rowid

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -14,6 +15,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -60,6 +62,8 @@ def describe_hit(hit: Hit) -> str:
 class ResultListModel(QAbstractListModel):
     """Rows of `Hit`s for a search; further pages load on demand (canFetchMore/fetchMore)."""
 
+    snippetsShown = Signal()  # the first rows' highlighted snippets replaced their summaries
+
     def __init__(self, service: ContentService, parent: Any = None) -> None:
         super().__init__(parent)
         self.service = service
@@ -79,6 +83,25 @@ class ResultListModel(QAbstractListModel):
         self._loading = False
         self._ranking = False
         self.endResetModel()
+        if result.exact and not result.snippets and result.first_page:
+            self.service.snippets(result, partial(self._snippets_arrived, result))
+
+    def _snippets_arrived(self, result: SearchResult, marked: list[Hit]) -> None:
+        """The painted rows' highlighted snippets, in place of their summaries."""
+        shown = self.result
+        if shown is None or (shown.text, shown.filters) != (result.text, result.filters):
+            return  # a newer search replaced this list
+        snippets = {hit.rowid: hit.snippet for hit in marked}
+        first = last = -1
+        for row, hit in enumerate(self.hits):
+            snippet = snippets.get(hit.rowid)
+            if snippet is not None and snippet != hit.snippet:
+                self.hits[row] = replace(hit, snippet=snippet)
+                first = row if first < 0 else first
+                last = row
+        if first >= 0:
+            self.dataChanged.emit(self.index(first), self.index(last))
+        self.snippetsShown.emit()
 
     def complete_result(self, ranked: SearchResult) -> None:
         """Every match of the shown search, ranked: scrolling goes on past the first page."""
@@ -110,8 +133,8 @@ class ResultListModel(QAbstractListModel):
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         result = self.result
-        if parent.isValid() or result is None or self._loading:
-            return
+        if parent.isValid() or result is None or self._loading or not result.exact:
+            return  # (a page ranked among candidates only is replaced by the exact one)
         start = len(self.hits)
         wanted = result.rowids[start : start + PAGE_SIZE]
         if not wanted:
