@@ -119,6 +119,25 @@ def header_overwritten(path: Path) -> None:
         handle.write(b"\x00" * 100)
 
 
+def quick_check_text_not_utf8(path: Path) -> None:
+    """A damaged schema whose name bytes are not UTF-8, so quick_check's own report is not
+    either (the random-damage property test found such a store on a fresh clone)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("CREATE TABLE damage_zzqq(a NOT NULL)")
+        connection.execute("INSERT INTO damage_zzqq VALUES (1)")
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.execute(
+            "UPDATE sqlite_master SET sql = 'CREATE TABLE damage_zzqq(a NOT NULL, zzqr NOT NULL)' "
+            "WHERE name = 'damage_zzqq'"
+        )
+        connection.execute("PRAGMA writable_schema = OFF")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    path.write_bytes(path.read_bytes().replace(b"zzqr", b"z\xff\xfeq"))
+
+
 Damage = Callable[[Path], None]
 UNREADABLE: list[Damage] = [truncated_to_nothing, not_a_database, header_overwritten]
 

@@ -19,6 +19,7 @@ from homes import (
     garbage_over_page_2,
     not_a_database,
     one_sentence,
+    quick_check_text_not_utf8,
     truncated_to_half,
     unwritable,
 )
@@ -40,7 +41,7 @@ def damaged_files(lived_in: LivedIn) -> list[Path]:
 
 @pytest.mark.parametrize(
     "damage",
-    [garbage_over_page_2, truncated_to_half, *UNREADABLE],
+    [garbage_over_page_2, truncated_to_half, quick_check_text_not_utf8, *UNREADABLE],
     ids=lambda d: d.__name__,
 )
 def test_damaged_store_is_set_aside_and_the_newest_backup_restored(

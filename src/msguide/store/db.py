@@ -49,7 +49,7 @@ FTS_DDL = (
 MIGRATIONS: list[tuple[str, ...]] = []
 
 
-def _lenient_text(data: bytes) -> str:
+def lenient_text(data: bytes) -> str:
     """Text as stored, with bytes that are not UTF-8 shown as U+FFFD: damage inside a text value
     passes SQLite's integrity check, and must cost one garbled word, not the whole store."""
     return data.decode("utf-8", "replace")
@@ -158,7 +158,7 @@ class Store:
             )
         else:
             raw = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        raw.text_factory = _lenient_text
+        raw.text_factory = lenient_text
         raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return raw
 
@@ -293,7 +293,7 @@ def _create_engine(path: Path, *, read_only: bool, journal_mode: str, immutable:
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy (not pysqlite's legacy rules) decide where transactions begin.
         dbapi_connection.isolation_level = None
-        dbapi_connection.text_factory = _lenient_text
+        dbapi_connection.text_factory = lenient_text
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")

@@ -31,6 +31,7 @@ from msguide.store.db import (
     Store,
     describe_sqlite_error,
     is_damage,
+    lenient_text,
     sqlite_uri_path,
 )
 from msguide.store.seed import install_seed
@@ -388,6 +389,12 @@ def _connect(path: Path, mode: Mode) -> sqlite3.Connection:
     """A plain connection for checks; "ro" and "immutable" never change the database file."""
     timeout = BUSY_TIMEOUT_MS / 1000
     if mode == "rw":
-        return sqlite3.connect(path, timeout=timeout)
-    flags = "mode=ro&immutable=1" if mode == "immutable" else "mode=ro"
-    return sqlite3.connect(f"file:{sqlite_uri_path(path)}?{flags}", uri=True, timeout=timeout)
+        connection = sqlite3.connect(path, timeout=timeout)
+    else:
+        flags = "mode=ro&immutable=1" if mode == "immutable" else "mode=ro"
+        uri = f"file:{sqlite_uri_path(path)}?{flags}"
+        connection = sqlite3.connect(uri, uri=True, timeout=timeout)
+    # A damaged file's text (even quick_check's report, which quotes damaged names) may not
+    # be UTF-8: it is read as U+FFFD, so the check reports damage instead of failing itself.
+    connection.text_factory = lenient_text
+    return connection
