@@ -41,6 +41,9 @@ def test_timestamps_are_normalised_to_utc() -> None:
     doc = feed_document()
     doc["items"][0]["date_published"] = "2025-03-06T10:00:00+01:00"
     assert parse(to_bytes(doc)).items[0].date_published == "2025-03-06T09:00:00Z"
+    # The year keeps four digits (strftime's %Y wrote "100-..." on Linux: not RFC 3339).
+    doc["items"][0]["date_published"] = "0100-01-01T01:00:00+01:00"
+    assert parse(to_bytes(doc)).items[0].date_published == "0100-01-01T00:00:00Z"
 
 
 def _broken(path: str, value: Any) -> bytes:
