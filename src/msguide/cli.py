@@ -206,13 +206,11 @@ def _write_file(path: Path, data: bytes) -> None:
 # --- feed tools -----------------------------------------------------------------------------
 
 
-def _read_input(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"there is no file {path}") from None
-    except OSError as error:
-        raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
+def _read_input(path: str, what: str = "a feed file") -> bytes:
+    from msguide.importing import read_feed_file
+
+    # Bounded, and only a regular file: never /dev/zero or a pipe (issue 14).
+    return read_feed_file(Path(path), what=what)
 
 
 def cmd_feed_validate(args: argparse.Namespace) -> int:
@@ -300,7 +298,7 @@ def cmd_feed_sign(args: argparse.Namespace) -> int:
     data = _read_input(args.file)
     if not args.skip_validation:
         parse(data)
-    secret = _read_input(args.secret_key)
+    secret = _read_input(args.secret_key, "a key file")
     signature = sign(data, secret, _password(args, confirm=False), file_name=Path(args.file).name)
     output = Path(args.output or f"{args.file}.minisig")
     _write_file(output, signature)
@@ -312,7 +310,7 @@ def cmd_feed_verify(args: argparse.Namespace) -> int:
     from msguide.feed.signature import verify
 
     data = _read_input(args.file)
-    signature = _read_input(args.signature or f"{args.file}.minisig")
+    signature = _read_input(args.signature or f"{args.file}.minisig", "a signature file")
     keys = [_read_input(k).decode() if Path(k).exists() else k for k in args.key]
     status = verify(data, signature, keys)
     print(f"{args.file}: {status.describe()}")

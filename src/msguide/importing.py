@@ -20,6 +20,7 @@ from msguide.errors import (
 )
 from msguide.feed.model import Feed
 from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE, Limits, parse
+from msguide.filereading import FileTooLargeError, read_regular_file
 from msguide.paths import locations
 from msguide.policy import Policy, load_policy
 from msguide.store.db import Store
@@ -27,29 +28,39 @@ from msguide.store.importer import ImportResult, Provenance, import_feed
 
 log = logging.getLogger(__name__)
 
+# A minisign signature is under 400 bytes; a "signature" far larger is not one.
+MAX_SIGNATURE_BYTES = 64 * 1024
+
 
 def looks_like_url(text: str) -> bool:
     return text.lower().startswith(("https://", "http://"))
 
 
-def read_feed_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """The file's bytes, refusing before reading anything larger than the feed size limit."""
+def read_feed_file(
+    path: Path, limits: Limits = DEFAULT_LIMITS, *, what: str = "a feed file"
+) -> bytes:
+    """The file's bytes, refusing anything larger than the feed size limit before reading it
+    all, and anything but a regular file (a device, a pipe, a link to one) without reading."""
     from msguide.errors import FeedError
 
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise FeedError(
-                f"the feed is {size / MEGABYTE:.1f} MB; the most allowed is "
-                f"{limits.max_bytes / MEGABYTE:.0f} MB"
-            )
-        return path.read_bytes()
+        return read_regular_file(path, limits.max_bytes, what=what)
+    except FileTooLargeError as error:
+        raise FeedError(
+            f"the {what.removeprefix('a ')} is {error.size / MEGABYTE:.1f} MB; the most allowed "
+            f"is {limits.max_bytes / MEGABYTE:.0f} MB"
+        ) from None
     except FileNotFoundError:
         raise UsageError(f"there is no file {path}") from None
     except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not a feed file") from None
+        raise UsageError(f"{path} is a folder, not {what}") from None
     except OSError as error:
         raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def read_signature_file(path: Path) -> bytes:
+    """A detached signature: a few hundred bytes, never more than MAX_SIGNATURE_BYTES."""
+    return read_feed_file(path, Limits(max_bytes=MAX_SIGNATURE_BYTES), what="a signature file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +118,7 @@ def check_feed_file(
     if signature_path is None:
         candidate = path.with_name(path.name + ".minisig")
         signature_path = candidate if candidate.exists() else None
-    signature = read_feed_file(signature_path) if signature_path is not None else None
+    signature = read_signature_file(signature_path) if signature_path is not None else None
     policy = policy or load_policy(locations().policy)
     trust = policy.trust_for(feed.source.id)
     try:

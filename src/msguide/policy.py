@@ -32,6 +32,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from msguide.feed.links import is_loopback_host
+from msguide.filereading import FileTooLargeError, SpecialFileError, read_regular_file
 from msguide.policy_registry import (
     POLICY_ORIGIN,
     RegistryPolicyError,
@@ -43,6 +44,8 @@ from msguide.policy_registry import (
 AttachmentPolicy = Literal["all", "pinned", "none"]
 ATTACHMENT_POLICIES: tuple[AttachmentPolicy, ...] = ("all", "pinned", "none")
 DEFAULT_SYNC_HOURS = 6.0
+# A policy is a few kilobytes; the bound only stops a device or a runaway file being read.
+MAX_POLICY_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,9 +275,18 @@ def read_policy(
 def load_policy_file(path: Path) -> Policy:
     """Read the policy file at `path`; missing means defaults, invalid means safe defaults."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_POLICY_BYTES, what="a policy file")
     except FileNotFoundError:
         return Policy()
+    except SpecialFileError as error:  # a device, a pipe, a folder: never read
+        return safe_fallback(
+            str(path), f"The IT policy file {path} cannot be read (it is {error.kind})"
+        )
+    except FileTooLargeError:
+        return safe_fallback(
+            str(path),
+            f"The IT policy file {path} is larger than any policy ({MAX_POLICY_BYTES:,} bytes)",
+        )
     except OSError as error:
         return safe_fallback(
             str(path), f"The IT policy file {path} cannot be read ({error.strerror or error})"
