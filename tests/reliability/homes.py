@@ -138,8 +138,25 @@ def quick_check_text_not_utf8(path: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"zzqr", b"z\xff\xfeq"))
 
 
+def another_programs_database(path: Path) -> None:
+    """A sync tool put someone else's SQLite file there; it even has a table called items."""
+    path.unlink()
+    for side in ("-wal", "-shm"):
+        Path(f"{path}{side}").unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE items(name TEXT, price REAL)")
+    connection.execute("INSERT INTO items VALUES ('tea', 1.5)")
+    connection.commit()
+    connection.close()
+
+
 Damage = Callable[[Path], None]
-UNREADABLE: list[Damage] = [truncated_to_nothing, not_a_database, header_overwritten]
+UNREADABLE: list[Damage] = [
+    truncated_to_nothing,
+    not_a_database,
+    header_overwritten,
+    another_programs_database,
+]
 
 
 def one_sentence(notices: list[str]) -> str:

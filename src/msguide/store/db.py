@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from msguide.errors import StorageError
@@ -28,6 +28,12 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 SCHEMA_VERSION = 1
+# PRAGMA application_id of every msguide store ("msgd"): another program's SQLite file at the
+# store path is never taken for one (sqlite.org/fileformat2.html#application_id).
+APPLICATION_ID = 0x6D736764
+# Tables every msguide store has had since schema 1: how a store made before the mark is
+# recognised (and then marked).
+SIGNATURE_TABLES = frozenset({"sources", "revisions", "revision_blobs", "items", "items_fts"})
 BUSY_TIMEOUT_MS = 10_000
 # Read connections kept open between reads. A fresh connection starts with an empty page cache
 # and re-reads the schema: at 10k items that made a search-as-you-type query ~40% slower.
@@ -53,6 +59,26 @@ def lenient_text(data: bytes) -> str:
     """Text as stored, with bytes that are not UTF-8 shown as U+FFFD: damage inside a text value
     passes SQLite's integrity check, and must cost one garbled word, not the whole store."""
     return data.decode("utf-8", "replace")
+
+
+Identity = Literal["msguide", "unmarked msguide", "empty", "foreign"]
+
+
+def identify(raw: sqlite3.Connection) -> Identity:
+    """What the database on `raw` is: an msguide store (marked, or made before the mark), an
+    empty file a new store may be made in, or another program's database."""
+    mark = int(raw.execute("PRAGMA application_id").fetchone()[0])
+    if mark == APPLICATION_ID:
+        return "msguide"
+    if mark != 0:
+        return "foreign"
+    names = {str(row[0]) for row in raw.execute("SELECT name FROM sqlite_master")}
+    if not names:
+        return "empty"
+    version = int(raw.execute("PRAGMA user_version").fetchone()[0])
+    if version >= 1 and SIGNATURE_TABLES.issubset(names):
+        return "unmarked msguide"
+    return "foreign"
 
 
 def _connection_suspect(error: BaseException) -> bool:
@@ -237,9 +263,26 @@ class Store:
             finally:
                 raw.close()
 
+    def _identify(self) -> Identity:
+        with storage_errors():
+            raw = self.connect_sqlite()
+            try:
+                return identify(raw)
+            finally:
+                raw.close()
+
     def _prepare_schema(self) -> None:
+        identity = self._identify()
+        if identity == "foreign":
+            # Checked before anything is written: the file is left exactly as it was.
+            raise StorageError(
+                f"{self.path} is not an msguide store (it is another program's database); "
+                "msguide leaves it alone"
+            )
         if not self.read_only:
             self._settle_journal()
+            if identity == "unmarked msguide":
+                self._mark()
         version = self.schema_version()
         if version == SCHEMA_VERSION:
             return
@@ -261,11 +304,23 @@ class Store:
                 Base.metadata.create_all(connection)
                 for statement in FTS_DDL:
                     connection.exec_driver_sql(statement)
+                connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
             else:
                 for step in MIGRATIONS[version - 1 :]:
                     for statement in step:
                         connection.exec_driver_sql(statement)
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _mark(self) -> None:
+        """Mark a store made before msguide marked its stores (its tables say it is one)."""
+        with storage_errors():
+            raw = self.connect_sqlite()
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                raw.execute("COMMIT")
+            finally:
+                raw.close()
 
 
 def sqlite_uri_path(path: Path | str) -> str:

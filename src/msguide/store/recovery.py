@@ -30,6 +30,7 @@ from msguide.store.db import (
     BUSY_TIMEOUT_MS,
     Store,
     describe_sqlite_error,
+    identify,
     is_damage,
     lenient_text,
     sqlite_uri_path,
@@ -49,6 +50,8 @@ USER_TABLES: dict[str, tuple[str, str, str]] = {
     "recent_views": ("source_id", "item_id", "viewed_at"),
     "keep_offline": ("source_id", "item_id", "created_at"),
 }
+
+FOREIGN = "it is another program's database, not an msguide store"
 
 UserRows = list[tuple[str, str, str]]
 # How a check connects: "rw" may finish a crashed transaction (replay a -wal, roll back a hot
@@ -117,7 +120,7 @@ def check_store(path: Path, *, mode: Mode = "rw") -> str | None:
         connection = _connect(path, mode)
         try:
             rows = connection.execute("PRAGMA quick_check").fetchall()
-            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+            identity = identify(connection) if rows == [("ok",)] else None
         finally:
             connection.close()
     except sqlite3.Error as error:
@@ -126,8 +129,10 @@ def check_store(path: Path, *, mode: Mode = "rw") -> str | None:
         raise StorageError(describe_sqlite_error(error)) from None
     if rows != [("ok",)]:
         return "; ".join(str(r[0]) for r in rows[:3])
-    if "items" not in tables:
+    if identity == "empty":
         return "it holds no msguide tables"
+    if identity == "foreign":
+        return FOREIGN
     return None
 
 
