@@ -9,6 +9,7 @@ session is used by one thread at a time; read connections are kept for the next 
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import sys
 import threading
@@ -22,10 +23,13 @@ from msguide.errors import StorageError
 from msguide.store.location import journal_choice
 from msguide.store.query import RANK_WEIGHTS
 from msguide.store.reader import ReadConnection
+from msguide.store.searchindex import REBUILT, index_problem, looks_like_index_error, rebuild_index
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 # PRAGMA application_id of every msguide store ("msgd"): another program's SQLite file at the
@@ -202,10 +206,39 @@ class Store:
             except BaseException as error:
                 if _connection_suspect(error):
                     raw.close()
+                    self._repair_search_index(error)
                 else:
                     self._give_back(raw)
                 raise
             self._give_back(raw)
+
+    def _repair_search_index(self, error: BaseException) -> None:
+        """After a read failed in a way a damaged search index fails: if the index is the
+        culprit, rebuild it from the items and say so (raises `StorageError`)."""
+        if self.read_only or not looks_like_index_error(error):
+            return
+        try:
+            raw = self.connect_sqlite()
+            try:
+                problem = index_problem(raw, thorough=True, writable=True)
+            finally:
+                raw.close()
+            if problem is None:
+                return  # the damage is elsewhere: the store's own check at start-up handles it
+            log.warning("the search index of %s is damaged (%s); rebuilding it", self.path, problem)
+            self.close_readers()
+            rebuild_index(self.path, FTS_DDL)
+        except sqlite3.Error as failure:
+            log.warning("could not rebuild the search index of %s: %s", self.path, failure)
+            return
+        raise StorageError(REBUILT.rstrip(".") + "; search again.") from error
+
+    def close_readers(self) -> None:
+        """Close the idle read connections (they keep the schema they first read)."""
+        with self._readers_lock:
+            idle, self._idle_readers = self._idle_readers, []
+        for raw in idle:
+            raw.close()
 
     def _take_reader(self) -> sqlite3.Connection:
         with self._readers_lock:

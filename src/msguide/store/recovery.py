@@ -28,6 +28,7 @@ from msguide.errors import StorageError
 from msguide.store import backup
 from msguide.store.db import (
     BUSY_TIMEOUT_MS,
+    FTS_DDL,
     Store,
     describe_sqlite_error,
     identify,
@@ -35,6 +36,7 @@ from msguide.store.db import (
     lenient_text,
     sqlite_uri_path,
 )
+from msguide.store.searchindex import REBUILT, THOROUGH_AT_START_ITEMS, index_problem, rebuild_index
 from msguide.store.seed import install_seed
 from msguide.store.userstate import RECENT_LIMIT
 
@@ -80,7 +82,36 @@ def start_store(path: Path, *, backups: Path, seed: Path, read_only: bool = Fals
     problem = check_store(path)
     if problem is not None:
         return _repair(path, backups, seed, problem)
-    return StartedStore(_open_writable(path, backups))
+    notices = [REBUILT] if _rebuild_damaged_index(path) else []
+    return StartedStore(_open_writable(path, backups), notices)
+
+
+def _rebuild_damaged_index(path: Path) -> bool:
+    """Check the search index (fully where that is cheap) and rebuild it if it is damaged."""
+    try:
+        connection = _connect(path, "rw")
+        try:
+            items = int(connection.execute("SELECT count(*) FROM items").fetchone()[0])
+            thorough = items <= THOROUGH_AT_START_ITEMS
+            # FTS5's integrity-check takes the write lock: never wait for another msguide's
+            # import for it; without the lock, read every term instead.
+            connection.execute("PRAGMA busy_timeout = 0")
+            try:
+                problem = index_problem(connection, thorough=thorough, writable=True)
+            except sqlite3.OperationalError:
+                problem = index_problem(connection, thorough=thorough, writable=False)
+        finally:
+            connection.close()
+        if problem is None:
+            return False
+        log.warning("the search index of %s is damaged (%s); rebuilding it", path, problem)
+        rebuild_index(path, FTS_DDL)
+    except sqlite3.Error as error:
+        # Busy or failing: the store itself passed its check, so start; a search that meets
+        # the damage tries again (Store.read).
+        log.warning("could not check or rebuild the search index of %s: %s", path, error)
+        return False
+    return True
 
 
 def can_write(path: Path) -> bool:
