@@ -150,6 +150,15 @@ def another_programs_database(path: Path) -> None:
     connection.close()
 
 
+def a_folder_in_its_place(path: Path) -> None:
+    """A folder where the store file belongs (a sync tool or a mistaken copy made it)."""
+    path.unlink()
+    for side in ("-wal", "-shm"):
+        Path(f"{path}{side}").unlink(missing_ok=True)
+    path.mkdir()
+    (path / "note.txt").write_text("not a store")
+
+
 Damage = Callable[[Path], None]
 UNREADABLE: list[Damage] = [
     truncated_to_nothing,

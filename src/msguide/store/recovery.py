@@ -140,6 +140,8 @@ def check_store(path: Path, *, mode: Mode = "rw") -> str | None:
     Raises `StorageError` when the file cannot be checked for another reason (locked, not
     readable): that is not damage, and the file must be left where it is.
     """
+    if path.is_dir():
+        return "it is a folder, not a store file"
     try:
         wal = Path(f"{path}-wal")
         # Empty is damage, unless everything still sits in the -wal (never checkpointed).
@@ -272,12 +274,16 @@ def _repair(path: Path, backups: Path, seed: Path, problem: str) -> StartedStore
             ],
         )
     if restored == seed:
-        what = "the bundled content (sync to get the latest updates)"
+        what = "the bundled content"
     else:
         what = f"the backup from {backup.made_at(restored)}"
+    # Plainly: what is shown now may be older than what the person last saw.
+    back = "so your content went back to an earlier revision (sync to get the latest updates)"
     return StartedStore(
         store,
-        [f"msguide found its content store damaged, {where}, and restored {what}; {state}."],
+        [
+            f"msguide found its content store damaged, {where}, and restored {what}, {back}; {state}."
+        ],
         seeded=restored == seed,
     )
 
