@@ -72,6 +72,9 @@ BAD_FIELDS = [
     ("_msguide.format", 2, "_msguide.format", "update msguide"),
     ("_msguide.source.id", "Bad Id!", "_msguide.source.id", "lower-case letters"),
     ("_msguide.published", "yesterday", "_msguide.published", "RFC 3339"),
+    # Published 2025-04-01T09:00:00Z: an expiry before (or at) that is a contradiction.
+    ("_msguide.expires", "2025-03-01T00:00:00Z", "_msguide.expires", "cannot expire before"),
+    ("_msguide.expires", "2025-04-01T10:00:00+01:00", "_msguide.expires", "not after"),
     ("items", {"a": 1}, "items", "expected a list"),
     (
         "items[1].url",

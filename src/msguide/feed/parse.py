@@ -199,6 +199,14 @@ def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:
         )
     items = _check_items(raw_items)
     extension = head["_msguide"]
+    expires = extension.get("expires")
+    # Both are normalised UTC text (YYYY-MM-DDTHH:MM:SSZ), so text order is time order.
+    if expires is not None and expires <= extension["published"]:
+        raise FeedError(
+            f"is {expires}, not after _msguide.published ({extension['published']}); a feed "
+            "cannot expire before it is published: fix either date",
+            path="_msguide.expires",
+        )
     audiences = extension.get("audiences", ())
     categories = extension.get("categories", ())
     _check_unique([t.id for t in audiences], "_msguide.audiences")
@@ -208,7 +216,7 @@ def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:
         source=extension["source"],
         sequence=extension["sequence"],
         published=extension["published"],
-        expires=extension.get("expires"),
+        expires=expires,
         title=head["title"],
         items=items,
         audiences=audiences,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from msguide.clock import utc_now
+from msguide.clock import is_past, utc_now
 from msguide.errors import RollbackRefusedError, StorageError, UntrustedFeedError
 from msguide.feed.model import Feed, Item
 from msguide.feed.parse import Limits, parse
@@ -78,8 +78,26 @@ class ImportResult:
     message: str = ""
     dry_run: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # The feed's own `expires`: content past it is never presented as current.
+    expires: str | None = None
+
+    @property
+    def expired(self) -> bool:
+        return is_past(self.expires)
 
     def summary(self) -> str:
+        return self._summary() + self.expiry_note()
+
+    def expiry_note(self) -> str:
+        """A warning once the publisher's expiry has passed; empty before."""
+        if not self.expired or self.expires is None:
+            return ""
+        return (
+            f" (the publisher marked this content valid only until {self.expires[:10]}, so it "
+            "may be out of date; tell the publisher)"
+        )
+
+    def _summary(self) -> str:
         counts = (
             f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
         )
@@ -101,6 +119,8 @@ class ImportResult:
             "added": [c.id for c in self.added],
             "changed": [c.id for c in self.changed],
             "removed": [c.id for c in self.removed],
+            "expires": self.expires,
+            "expired": self.expired,
             **self.extra,
         }
 
@@ -166,6 +186,7 @@ def import_feed(
                     signature=provenance.signature_state,
                     message=note,
                     dry_run=dry_run,
+                    expires=feed.expires,
                 )
             if not dry_run:
                 backup_before_change(store)
@@ -389,6 +410,7 @@ def _apply(
         previous_sequence=state.current_sequence,
         signature=signature_state,
         dry_run=dry_run,
+        expires=feed.expires,
     )
     if dry_run:
         return result

@@ -279,11 +279,10 @@ def _repair(path: Path, backups: Path, seed: Path, problem: str) -> StartedStore
         what = f"the backup from {backup.made_at(restored)}"
     # Plainly: what is shown now may be older than what the person last saw.
     back = "so your content went back to an earlier revision (sync to get the latest updates)"
+    found = f"msguide found its content store damaged, {where}, and restored {what}"
     return StartedStore(
         store,
-        [
-            f"msguide found its content store damaged, {where}, and restored {what}, {back}; {state}."
-        ],
+        [f"{found}, {back}; {state}."],
         seeded=restored == seed,
     )
 
