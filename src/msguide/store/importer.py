@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from msguide.clock import is_past, utc_now
-from msguide.errors import RollbackRefusedError, StorageError, UntrustedFeedError
+from msguide.errors import FeedError, RollbackRefusedError, StorageError, UntrustedFeedError
 from msguide.feed.model import Feed, Item
 from msguide.feed.parse import Limits, parse
 from msguide.feed.write import item_fingerprint
@@ -167,17 +167,20 @@ def import_feed(
             (source_id, feed.sequence),
         ).first()
         if known is not None:
-            if known[1] != sha256:
+            # Other bytes, same content: a feed exported from msguide and imported again.
+            same_bytes = known[1] == sha256
+            if not same_bytes and not _same_content(connection, known[0], feed):
                 raise RollbackRefusedError(
                     f"sequence {feed.sequence} of {source_id} was already imported with "
                     "different content; the publisher must give every change a higher sequence"
                 )
             if known[0] == state.current_revision_id or not force:
-                note = (
-                    "already up to date"
-                    if known[0] == state.current_revision_id
-                    else "this revision is already in the history; use rollback to return to it"
-                )
+                if known[0] != state.current_revision_id:
+                    note = "this revision is already in the history; use rollback to return to it"
+                elif same_bytes:
+                    note = "already up to date"
+                else:
+                    note = "this is the content you already have (nothing changed)"
                 return ImportResult(
                     source_id,
                     feed.sequence,
@@ -348,6 +351,19 @@ def _insert_revision(
         (feed.source.id, KEEP_REVISION_BYTES),
     )
     return int(revision_id)
+
+
+def _same_content(connection: Connection, revision_id: int, feed: Feed) -> bool:
+    """Whether the kept bytes of `revision_id` hold exactly `feed` (written differently)."""
+    row = connection.exec_driver_sql(
+        "SELECT raw FROM revision_blobs WHERE revision_id = ?", (revision_id,)
+    ).first()
+    if row is None or row[0] is None:
+        return False
+    try:
+        return parse(bytes(row[0]), STORED_FEED_LIMITS) == feed
+    except FeedError:
+        return False
 
 
 def _changed_fields(old: Item, new: Item) -> tuple[str, ...]:
