@@ -237,3 +237,31 @@ def test_error_messages_never_echo_control_characters() -> None:
     with pytest.raises(FeedError) as caught:
         parse(json.dumps(doc).encode())
     assert "\x1b" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Home\u200bOffice guidance", "HomeOffice guidance"),  # zero-width space
+        ("NRM\u200e guidance\u200f", "NRM guidance"),  # direction marks
+        ("\ufeffReferral\u2060 form", "Referral form"),  # BOM, word joiner
+        ("Duty\u00ad to notify", "Duty to notify"),  # soft hyphen
+        ("Help\u200dline\u200c", "Helpline"),  # joiners next to Latin letters
+        ("Flag\U000e0067\U000e0062", "Flag"),  # tag characters
+        # Joiners that scripts and emoji need stay: Persian, Devanagari, an emoji sequence.
+        ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", None),
+        ("\u0915\u094d\u200d\u0937", None),
+        ("Team \U0001f469\u200d\U0001f4bb", None),
+    ],
+)
+def test_invisible_characters_that_make_look_alike_titles_are_removed(
+    title: str, shown: str | None
+) -> None:
+    """Issue 14: two titles that differ only by an invisible character looked identical."""
+    doc = feed_document()
+    doc["items"][0]["title"] = title
+    doc["items"][0]["tags"] = [title]
+    doc["title"] = title
+    feed = parse(to_bytes(doc))
+    expected = title if shown is None else shown
+    assert feed.items[0].title == feed.items[0].tags[0] == feed.title == expected
