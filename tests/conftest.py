@@ -57,3 +57,9 @@ def cli(home: Path, capsys: pytest.CaptureFixture[str], qapp: object):  # type: 
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+# The real X display (Xvfb + openbox + taskbar) for tests that look at the window as people do.
+from displaykit import real_display  # noqa: E402
+
+__all__ = ["real_display"]
