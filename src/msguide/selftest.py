@@ -79,7 +79,7 @@ def check_own_store() -> Check:
     import sqlite3
 
     from msguide.errors import MsguideError
-    from msguide.store.db import sqlite_uri_path
+    from msguide.store.db import lenient_text, sqlite_uri_path
     from msguide.store.recovery import check_store
     from msguide.store.searchindex import index_problem
 
@@ -94,6 +94,7 @@ def check_own_store() -> Check:
     if problem is not None:
         return Check("your store", False, f"{path} is damaged ({problem}); {repair}")
     connection = sqlite3.connect(f"file:{sqlite_uri_path(path)}?mode=ro&immutable=1", uri=True)
+    connection.text_factory = lenient_text
     try:
         items = int(connection.execute("SELECT COUNT(*) FROM items").fetchone()[0])
         index = index_problem(connection, thorough=True, writable=False)

@@ -97,3 +97,24 @@ def test_doctor_names_the_search_index(store_path: Path) -> None:
     DAMAGES["settings-gone"](store_path)
     report = store_report(store_path)
     assert not report["ok"] and report["search_index"].startswith("damaged")
+
+
+def test_damage_elsewhere_reads_the_index_once_not_on_every_search(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full index read costs about a second at 100 000 items: after it found the index
+    sound, further read errors (every keystroke in a damaged store) do not repeat it."""
+    from msguide.store import db
+
+    calls: list[bool] = []
+
+    def counted(*args: object, **kwargs: bool) -> str | None:
+        calls.append(True)
+        return index_problem(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(db, "index_problem", counted)
+    with Store.open(store_path) as store:
+        for _ in range(3):
+            with pytest.raises(StorageError, match="damaged"), store.read():
+                raise sqlite3.DatabaseError("database disk image is malformed")
+    assert len(calls) == 1

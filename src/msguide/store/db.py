@@ -116,6 +116,8 @@ class Store:
         self._idle_readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
+        # Set once a read error was found not to come from the search index (Store.read).
+        self._index_sound = False
 
     @classmethod
     def open(
@@ -215,7 +217,7 @@ class Store:
     def _repair_search_index(self, error: BaseException) -> None:
         """After a read failed in a way a damaged search index fails: if the index is the
         culprit, rebuild it from the items and say so (raises `StorageError`)."""
-        if self.read_only or not looks_like_index_error(error):
+        if self.read_only or self._index_sound or not looks_like_index_error(error):
             return
         try:
             raw = self.connect_sqlite()
@@ -224,7 +226,10 @@ class Store:
             finally:
                 raw.close()
             if problem is None:
-                return  # the damage is elsewhere: the store's own check at start-up handles it
+                # The damage is elsewhere (the start-up check handles it): a full read of the
+                # index on every failing keystroke would only slow the window down.
+                self._index_sound = True
+                return
             log.warning("the search index of %s is damaged (%s); rebuilding it", self.path, problem)
             self.close_readers()
             rebuild_index(self.path, FTS_DDL)
