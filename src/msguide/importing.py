@@ -7,6 +7,7 @@ diff), `apply_import` (the real import). `import_file` runs them in one go for t
 
 from __future__ import annotations
 
+import errno
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,8 @@ def read_feed_file(
     except IsADirectoryError:
         raise UsageError(f"{path} is a folder, not {what}") from None
     except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:  # a key or some text taken for a file name
+            raise UsageError(f"the file name {str(path)[:60]}… is too long") from None
         raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
 
 

@@ -278,14 +278,15 @@ def load_policy_file(path: Path) -> Policy:
         data = read_regular_file(path, MAX_POLICY_BYTES, what="a policy file")
     except FileNotFoundError:
         return Policy()
-    except SpecialFileError as error:  # a device, a pipe, a folder: never read
-        return safe_fallback(
-            str(path), f"The IT policy file {path} cannot be read (it is {error.kind})"
-        )
-    except FileTooLargeError:
+    except (SpecialFileError, FileTooLargeError) as error:  # never read (or waited on)
+        if isinstance(error, SpecialFileError) and error.kind == "a folder":
+            return safe_fallback(
+                str(path), f"The IT policy file {path} cannot be read (Is a directory)"
+            )
         return safe_fallback(
             str(path),
-            f"The IT policy file {path} is larger than any policy ({MAX_POLICY_BYTES:,} bytes)",
+            f"The IT policy file {path} is not a regular file of at most "
+            f"{MAX_POLICY_BYTES // 1024} KB",
         )
     except OSError as error:
         return safe_fallback(

@@ -121,8 +121,8 @@ def test_a_policy_file_that_is_a_pipe_or_device_gives_the_safe_defaults(tmp_path
         started = time.monotonic()
         policy = load_policy_file(pipe)
         assert time.monotonic() - started < QUICK
-    assert policy.problems and "is a pipe" in policy.problems[0]
-    assert "is a device" in load_policy_file(Path("/dev/null")).problems[0]
+    assert policy.problems and "is not a regular file" in policy.problems[0]
+    assert "is not a regular file" in load_policy_file(Path("/dev/null")).problems[0]
 
 
 def test_the_reader_stops_at_its_bound_even_when_the_size_is_not_known(tmp_path: Path) -> None:
@@ -133,3 +133,8 @@ def test_the_reader_stops_at_its_bound_even_when_the_size_is_not_known(tmp_path:
         read_regular_file(small, 9)
     with pytest.raises(UsageError, match="is a folder, not a feed"):
         read_regular_file(tmp_path, 10, what="a feed")
+
+
+def test_a_file_name_too_long_for_the_system_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("import", "x" * 5000 + ".json")
+    assert result.code == 2 and "is too long" in result.err
