@@ -159,6 +159,24 @@ def a_folder_in_its_place(path: Path) -> None:
     (path / "note.txt").write_text("not a store")
 
 
+def schema_error_not_utf8(path: Path) -> None:
+    """A damaged schema entry whose name is not UTF-8: SQLite's error message quotes it, and
+    Python's sqlite3 raised UnicodeDecodeError instead of an error (found by the random-damage
+    property test with one byte 0x80 written into the store)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("CREATE TABLE damage_zzqq(a)")
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.execute(
+            "UPDATE sqlite_master SET sql = 'CREATE TABLE damage_zzqq(a' WHERE name = 'damage_zzqq'"
+        )
+        connection.execute("PRAGMA writable_schema = OFF")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    path.write_bytes(path.read_bytes().replace(b"damage_zzqq", b"damage_\x80zqq"))
+
+
 Damage = Callable[[Path], None]
 UNREADABLE: list[Damage] = [
     truncated_to_nothing,

@@ -21,6 +21,7 @@ from homes import (
     not_a_database,
     one_sentence,
     quick_check_text_not_utf8,
+    schema_error_not_utf8,
     truncated_to_half,
     unwritable,
 )
@@ -42,7 +43,13 @@ def damaged_files(lived_in: LivedIn) -> list[Path]:
 
 @pytest.mark.parametrize(
     "damage",
-    [garbage_over_page_2, truncated_to_half, quick_check_text_not_utf8, *UNREADABLE],
+    [
+        garbage_over_page_2,
+        truncated_to_half,
+        quick_check_text_not_utf8,
+        schema_error_not_utf8,
+        *UNREADABLE,
+    ],
     ids=lambda d: d.__name__,
 )
 def test_damaged_store_is_set_aside_and_the_newest_backup_restored(

@@ -413,6 +413,10 @@ def storage_errors() -> Iterator[None]:
         yield
     except sqlite3.OperationalError as error:
         raise StorageError(describe_sqlite_error(error)) from error
+    except UnicodeDecodeError as error:
+        # Python's sqlite3 raises this (instead of an error) when SQLite's message quotes a
+        # damaged name that is not UTF-8; the store's text itself is read leniently.
+        raise StorageError(describe_sqlite_error(sqlite3.DatabaseError("malformed"))) from error
     except sqlite3.DatabaseError as error:
         # A damaged file is the person's problem to solve (restart restores a backup); any
         # other DatabaseError (a constraint, a bad statement) is a bug and stays one.

@@ -54,6 +54,7 @@ USER_TABLES: dict[str, tuple[str, str, str]] = {
 }
 
 FOREIGN = "it is another program's database, not an msguide store"
+NOT_UTF8 = "its schema is damaged (SQLite's report quotes a name that is not UTF-8 text)"
 
 UserRows = list[tuple[str, str, str]]
 # How a check connects: "rw" may finish a crashed transaction (replay a -wal, roll back a hot
@@ -160,6 +161,9 @@ def check_store(path: Path, *, mode: Mode = "rw") -> str | None:
         if is_damage(error):
             return str(error)
         raise StorageError(describe_sqlite_error(error)) from None
+    except UnicodeDecodeError:
+        # SQLite's own error quoted a damaged name, and Python could not decode its message.
+        return NOT_UTF8
     if rows != [("ok",)]:
         return "; ".join(str(r[0]) for r in rows[:3])
     if identity == "empty":
@@ -195,7 +199,7 @@ def read_user_state(path: Path) -> dict[str, tuple[UserRows, bool]]:
     try:
         # Plain read-only, not immutable: changes still in the file's -wal count too.
         connection = _connect(path, "ro")
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):
         return found
     try:
         for table, columns in USER_TABLES.items():
@@ -207,7 +211,7 @@ def read_user_state(path: Path) -> dict[str, tuple[UserRows, bool]]:
                     if all(isinstance(value, str) for value in row):
                         rows.append((row[0], row[1], row[2]))
                 complete = True
-            except sqlite3.Error:
+            except (sqlite3.Error, UnicodeDecodeError):  # a damaged schema's message, too
                 pass
             found[table] = (rows, complete)
     finally:

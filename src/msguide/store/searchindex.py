@@ -53,6 +53,8 @@ def index_problem(raw: sqlite3.Connection, *, thorough: bool, writable: bool) ->
         if _busy(error):
             raise  # another msguide holds the store: that says nothing about the index
         return str(error)
+    except UnicodeDecodeError:  # SQLite's message quoted damaged text
+        return "its error message is not UTF-8 text"
     return None
 
 
