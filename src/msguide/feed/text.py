@@ -30,6 +30,13 @@ _INVISIBLE = re.compile(
 )
 
 
+# One scan decides whether a single-line text needs any work (nearly all need none).
+_SINGLE_LINE_SUSPECT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ud800-\udfff\ufeff\U000e0001\U000e0020-\U000e007f]"
+)
+
+
 def _table(multiline: bool) -> dict[int, str]:
     table: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20)}
     table[0x7F] = "\u2421"
@@ -63,6 +70,8 @@ def inert_text(text: str, *, multiline: bool = False) -> str:
         if _NEEDS_CLEANING.search(text) is None:
             return text
         return text.translate(_MULTILINE)
+    if _SINGLE_LINE_SUSPECT.search(text) is None:
+        return text
     if _INVISIBLE.search(text) is not None:
         # Until nothing is left: removing one joiner can leave another next to ASCII.
         while (shorter := _INVISIBLE.sub("", text)) != text:
