@@ -115,3 +115,41 @@ def newer_document() -> dict[str, Any]:
     del items[1]
     items.append(item("duty-to-notify", "Duty to Notify", summary="Adults who do not consent."))
     return doc
+
+
+def pathway_document(pathway_id: str = "adult-concern", **extra: Any) -> dict[str, Any]:
+    """A small valid pathway over BASE_ITEMS: a question, a branch that rejoins, two ends."""
+    steps: list[dict[str, Any]] = [
+        {
+            "id": "start",
+            "text": "Does the adult consent to a referral?",
+            "cites": ["nrm-adult"],
+            "choices": [
+                {"label": "Yes", "next": "refer"},
+                {"label": "No", "next": "advice"},
+            ],
+        },
+        {
+            "id": "refer",
+            "text": "Refer them into the NRM.",
+            "cites": ["nrm-adult"],
+            "choices": [{"label": "Next", "next": "advice"}, {"label": "Done", "next": "done"}],
+        },
+        {"id": "advice", "text": "Call the helpline on 08000 121 700.", "cites": ["helpline"]},
+        {"id": "done", "text": "Nothing more to do."},
+    ]
+    doc: dict[str, Any] = {
+        "id": pathway_id,
+        "title": "An adult may be a victim",
+        "summary": "What to do next.",
+        "_msguide": {"kind": "pathway", "steps": steps},
+    }
+    doc.update(extra)
+    return doc
+
+
+def pathway_feed(*pathways: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """The base feed with `pathways` (default: one `pathway_document()`)."""
+    doc = feed_document(**kwargs)
+    doc["_msguide"]["pathways"] = list(pathways) if pathways else [pathway_document()]
+    return doc

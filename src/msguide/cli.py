@@ -72,6 +72,44 @@ def cmd_search(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+# --- pathways -------------------------------------------------------------------------------
+
+
+def cmd_pathway_list(args: argparse.Namespace) -> int:
+    from msguide.store.pathways import list_pathways
+
+    with _open_store() as store, store.read() as connection:
+        entries = list_pathways(connection)
+    if args.json:
+        _print_json([entry.to_json() for entry in entries])
+    elif not entries:
+        print("The content holds no pathways.")
+    for entry in [] if args.json else entries:
+        print(f"{entry.id}  {entry.title} ({entry.steps} steps, from {entry.source})")
+    return ExitCode.OK
+
+
+def cmd_pathway_show(args: argparse.Namespace) -> int:
+    from msguide.pathway_text import pathway_json, pathway_text
+    from msguide.store.pathways import find_pathways, load_pathway
+
+    with _open_store() as store, store.read() as connection:
+        found = find_pathways(connection, args.id)
+        if not found:
+            raise UsageError(f'there is no pathway "{args.id}"; `msguide pathway list` lists them')
+        if len(found) > 1:
+            names = ", ".join(entry.key for entry in found)
+            raise UsageError(f'several sources have a pathway "{args.id}"; name one: {names}')
+        stored = load_pathway(connection, found[0].source, found[0].id)
+    if stored is None:  # removed by an import between the two reads
+        raise UsageError(f'there is no pathway "{args.id}"; `msguide pathway list` lists them')
+    if args.json:
+        _print_json(pathway_json(stored))
+    else:
+        sys.stdout.write(pathway_text(stored))
+    return ExitCode.OK
+
+
 # --- import ---------------------------------------------------------------------------------
 
 
@@ -231,13 +269,15 @@ def cmd_feed_validate(args: argparse.Namespace) -> int:
                 "expires": feed.expires,
                 "items": len(feed.items),
                 "kinds": counts,
+                "pathways": len(feed.pathways),
             }
         )
     else:
+        pathways = f", {len(feed.pathways)} pathways" if feed.pathways else ""
         print(
             f"{args.file} is a valid feed: {feed.source.id} sequence {feed.sequence}, "
             f"{len(feed.items)} items ({counts['resource']} resources, {counts['news']} news, "
-            f"{counts['contact']} contacts)"
+            f"{counts['contact']} contacts){pathways}"
         )
     return ExitCode.OK
 
@@ -426,6 +466,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--source", metavar="ID")
     search.add_argument("--limit", type=int, default=20, metavar="N")
     search.add_argument("--json", action="store_true", help="print results as JSON")
+
+    path = add("pathway", lambda _a: _usage(path), "'What to do now' pathways: list, show")
+    path_commands = path.add_subparsers(
+        dest="pathway_command", parser_class=_Parser, metavar="TOOL"
+    )
+    path_list = add("list", cmd_pathway_list, "list the pathways", path_commands)
+    path_list.add_argument("--json", action="store_true")
+    path_show = add(
+        "show", cmd_pathway_show, "print a pathway's steps, choices and cited items", path_commands
+    )
+    path_show.add_argument("id", metavar="ID", help="a pathway id, or SOURCE:ID")
+    path_show.add_argument("--json", action="store_true")
 
     imp = add("import", cmd_import, "import a feed file or URL: shows the changes, then applies")
     imp.add_argument("source", metavar="PATH|URL")

@@ -14,6 +14,7 @@ from msguide.feed.model import (
     Source,
     Taxon,
 )
+from msguide.feed.pathway import PATHWAYS
 from msguide.feed.rules import (
     Boolean,
     Choice,
@@ -95,6 +96,7 @@ FEED_EXTENSION = Record(
         "expires": Field(Timestamp(doc="After this moment the content is shown as out of date.")),
         "audiences": Field(ListOf(TAXON, MAX_TAXA)),
         "categories": Field(ListOf(TAXON, MAX_TAXA)),
+        "pathways": Field(PATHWAYS),
     },
     required_note={"sequence": "every publication needs a sequence number that only grows"},
 )
@@ -132,7 +134,16 @@ ATTACHMENT = Record(
 
 ITEM_EXTENSION = Record(
     {
-        "kind": Field(Choice(ITEM_KINDS), required=True),
+        "kind": Field(
+            Choice(
+                ITEM_KINDS,
+                hint=(
+                    "a pathway goes in the feed's _msguide.pathways list, not in items "
+                    "(older msguide versions refuse a feed with an item kind they do not know)"
+                ),
+            ),
+            required=True,
+        ),
         "audiences": Field(ListOf(_slug, MAX_REFS, unique=True)),
         "categories": Field(ListOf(_slug, MAX_REFS, unique=True)),
         "publisher": Field(Text(MAX_SMALL_TEXT)),

@@ -59,6 +59,46 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class PathwayChoice:
+    """One answer at a pathway step: the words on its button and the step it leads to."""
+
+    label: str
+    next: str
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayStep:
+    """One pathway step: plain text, the items it rests on, its choices (none at an end)."""
+
+    id: str
+    text: str
+    cites: tuple[str, ...] = ()
+    choices: tuple[PathwayChoice, ...] = ()
+
+    @property
+    def is_end(self) -> bool:
+        return not self.choices
+
+
+@dataclass(frozen=True, slots=True)
+class Pathway:
+    """A "What to do now" guide (docs/feed-format.md, Pathways): a small graph of steps with no
+    cycle, starting at the first step. Its steps cite items of the same feed by id."""
+
+    id: str
+    title: str
+    steps: tuple[PathwayStep, ...]
+    summary: str = ""
+
+    @property
+    def start(self) -> PathwayStep:
+        return self.steps[0]
+
+    def step(self, step_id: str) -> PathwayStep | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     name: str
@@ -82,3 +122,4 @@ class Feed:
     language: str | None = None
     about: str | None = None
     format: int = FORMAT_VERSION
+    pathways: tuple[Pathway, ...] = ()

@@ -12,6 +12,7 @@ from typing import Any
 from msguide.errors import FeedError
 from msguide.feed.format import ITEM, TOP_LEVEL
 from msguide.feed.model import Feed, Item
+from msguide.feed.pathway import check_pathways
 from msguide.feed.rules import RuleError, describe
 
 MEGABYTE = 1024 * 1024
@@ -212,6 +213,8 @@ def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:
     _check_unique([t.id for t in audiences], "_msguide.audiences")
     _check_unique([t.id for t in categories], "_msguide.categories")
     _check_references(items, {t.id for t in audiences}, {t.id for t in categories})
+    pathways = extension.get("pathways", ())
+    check_pathways(pathways, (item.id for item in items))
     return Feed(
         source=extension["source"],
         sequence=extension["sequence"],
@@ -227,6 +230,7 @@ def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:
         language=head.get("language"),
         about=extension.get("about"),
         format=extension["format"],
+        pathways=pathways,
     )
 
 

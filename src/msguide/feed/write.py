@@ -8,7 +8,16 @@ from dataclasses import fields
 from operator import attrgetter
 from typing import Any
 
-from msguide.feed.model import FORMAT_VERSION, JSON_FEED_VERSION, Attachment, Feed, Item, Taxon
+from msguide.feed.model import (
+    FORMAT_VERSION,
+    JSON_FEED_VERSION,
+    Attachment,
+    Feed,
+    Item,
+    Pathway,
+    PathwayStep,
+    Taxon,
+)
 
 
 def _taxon(taxon: Taxon) -> dict[str, Any]:
@@ -55,6 +64,24 @@ def item_document(item: Item) -> dict[str, Any]:
     if item.pinned:
         extension["pinned"] = True
     out["_msguide"] = extension
+    return out
+
+
+def _step(step: PathwayStep) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": step.id, "text": step.text}
+    if step.cites:
+        out["cites"] = list(step.cites)
+    if step.choices:
+        out["choices"] = [{"label": c.label, "next": c.next} for c in step.choices]
+    return out
+
+
+def pathway_document(pathway: Pathway) -> dict[str, Any]:
+    """The pathway as feed JSON (an entry of the feed's `_msguide.pathways`)."""
+    out: dict[str, Any] = {"id": pathway.id, "title": pathway.title}
+    if pathway.summary:
+        out["summary"] = pathway.summary
+    out["_msguide"] = {"kind": "pathway", "steps": [_step(s) for s in pathway.steps]}
     return out
 
 
@@ -116,6 +143,8 @@ def feed_document(feed: Feed) -> dict[str, Any]:
         extension["expires"] = feed.expires
     extension["audiences"] = [_taxon(t) for t in feed.audiences]
     extension["categories"] = [_taxon(t) for t in feed.categories]
+    if feed.pathways:
+        extension["pathways"] = [pathway_document(p) for p in feed.pathways]
     out["_msguide"] = extension
     out["items"] = [item_document(i) for i in feed.items]
     return out

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from msguide.feed.model import Item, Taxon
 from msguide.store.content import STATE_COLUMNS, load_items
+from msguide.store.pathways import PathwayEntry, list_pathways
 
 if TYPE_CHECKING:
     from msguide.store.reader import Reader
@@ -34,6 +35,7 @@ class SidebarData:
     sources: tuple[SourceEntry, ...]
     helpline: tuple[str, str] | None = None  # (name, phone) of the first pinned contact
     offline: int = 0  # items with a verified copy on this computer (filled by msguide.offline)
+    pathways: tuple[PathwayEntry, ...] = ()  # "What to do now", at the top
 
 
 _COUNTS = """
@@ -84,6 +86,7 @@ def sidebar_data(connection: Reader) -> SidebarData:
         ),
         sources=sources,
         helpline=_helpline(connection),
+        pathways=tuple(list_pathways(connection)),
     )
 
 

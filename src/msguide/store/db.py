@@ -13,7 +13,7 @@ import logging
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,7 +31,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Read-only stores (a data folder msguide may not write; a backup or the seed shown instead of a
+# damaged store) cannot be upgraded. Schemas from this one on differ only by added tables that
+# readers do without (pathways), so such a store is shown as it is rather than refused.
+READABLE_FROM = 1
 # PRAGMA application_id of every msguide store ("msgd"): another program's SQLite file at the
 # store path is never taken for one (sqlite.org/fileformat2.html#application_id).
 APPLICATION_ID = 0x6D736764
@@ -54,9 +58,20 @@ FTS_DDL = (
     f"INSERT INTO items_fts(items_fts, rank) VALUES('rank', 'bm25({RANK_WEIGHTS})')",
 )
 
-# Ordered upgrades: MIGRATIONS[n] takes a store from schema n+1 to n+2. Each runs in the
-# transaction that also bumps PRAGMA user_version, so an upgrade is all or nothing.
-MIGRATIONS: list[tuple[str, ...]] = []
+
+def _add_pathways(connection: Connection) -> None:
+    from msguide.store.pathways import add_pathways_table
+
+    add_pathways_table(connection)
+
+
+# Ordered upgrades: MIGRATIONS[n] takes a store from schema n+1 to n+2, by SQL statements or
+# functions of the connection. Each runs in the transaction that also bumps PRAGMA user_version,
+# so an upgrade is all or nothing.
+MigrationStep = str | Callable[["Connection"], None]
+MIGRATIONS: list[tuple[MigrationStep, ...]] = [
+    (_add_pathways,),  # 1 -> 2: pathways, filled from each source's current revision
+]
 
 
 def lenient_text(data: bytes) -> str:
@@ -330,6 +345,8 @@ class Store:
                 f"one reads {SCHEMA_VERSION}); update msguide"
             )
         if self.read_only:
+            if version >= READABLE_FROM:
+                return
             raise StorageError(
                 f"the store {self.path} needs an upgrade but is read-only; "
                 "open it once with write access"
@@ -345,8 +362,11 @@ class Store:
                 connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
             else:
                 for step in MIGRATIONS[version - 1 :]:
-                    for statement in step:
-                        connection.exec_driver_sql(statement)
+                    for change in step:
+                        if isinstance(change, str):
+                            connection.exec_driver_sql(change)
+                        else:
+                            change(connection)
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _mark(self) -> None:

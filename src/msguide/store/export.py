@@ -7,6 +7,7 @@ from msguide.feed.model import Feed, Source
 from msguide.feed.write import dump_feed
 from msguide.store.content import load_items, load_taxa, source_rowids
 from msguide.store.db import Store
+from msguide.store.pathways import list_pathways, load_pathway
 
 
 def current_feed(store: Store, source_id: str) -> Feed:
@@ -37,6 +38,13 @@ def current_feed(store: Store, source_id: str) -> Feed:
             audiences=load_taxa(connection, "audiences", source_id),
             categories=load_taxa(connection, "categories", source_id),
             items=tuple(items[r] for r in rowids),
+            pathways=tuple(
+                stored.pathway
+                for entry in list_pathways(connection)
+                if entry.source == source_id
+                for stored in (load_pathway(connection, source_id, entry.id),)
+                if stored is not None
+            ),
         )
 
 

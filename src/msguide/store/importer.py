@@ -23,6 +23,7 @@ from msguide.feed.write import item_fingerprint
 from msguide.store.backup import backup_before_change
 from msguide.store.content import chunks, load_items
 from msguide.store.db import Store
+from msguide.store.pathways import replace_pathways
 from msguide.store.reader import raw_sqlite
 
 if TYPE_CHECKING:
@@ -513,6 +514,7 @@ def _apply(
     connection.exec_driver_sql("DROP TABLE touched_rows")
 
     _replace_taxa(connection, feed)
+    replace_pathways(connection, feed)
     connection.exec_driver_sql(
         "INSERT INTO sources (id, name, current_revision_id) VALUES (?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "

@@ -143,6 +143,25 @@ class ItemRow(Base):
     changed_revision_id: Mapped[int | None]
 
 
+class PathwayRow(Base):
+    """A "What to do now" pathway of a source's current revision (rewritten by every import).
+
+    `document` is the pathway's feed JSON (steps, choices, cites): a pathway is always read
+    whole, and reading it back checks it with the feed's own rules (msguide.store.pathways).
+    """
+
+    __tablename__ = "pathways"
+
+    source_id: Mapped[str] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int]
+    title: Mapped[str]
+    summary: Mapped[str] = mapped_column(default="")
+    document: Mapped[str]
+
+
 class ItemAudience(Base):
     __tablename__ = "item_audiences"
     __table_args__ = (Index("ix_item_audiences_audience", "audience_id", "item_rowid"),)
@@ -256,6 +275,7 @@ __all__ = [
     "ItemRow",
     "ItemTag",
     "KeepOffline",
+    "PathwayRow",
     "ReadMark",
     "RecentView",
     "RevisionBlob",

@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
             self.settings = settings
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
         from msguide.ui.offlining import OfflineUi
+        from msguide.ui.pathways import install_pathways
         from msguide.ui.syncing import SyncUi
 
         self.service = service
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self.file_menu.insertAction(self.quit_action, self.sync_ui.action)
         self.file_menu.insertSeparator(self.quit_action)
         self.offline_ui: OfflineUi = OfflineUi(self)
+        self.pathway_ui = install_pathways(self)  # issue 17: "What to do now"
         install_admin_tools(self)
 
     # --- construction ---------------------------------------------------------------------

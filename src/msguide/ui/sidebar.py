@@ -12,19 +12,22 @@ from msguide.store.search import Filters
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
 FiltersRole = Qt.ItemDataRole.UserRole + 2
+PathwayRole = Qt.ItemDataRole.UserRole + 3
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(eq=False)
 class SidebarNode:
-    """One sidebar row; `filters` is None for section headings, which cannot be chosen."""
+    """One sidebar row; `filters` is None for section headings, which cannot be chosen, and
+    for pathways (`pathway` is (source, id)), which open in the detail pane (ui/pathways.py)."""
 
     key: str
     label: str
     count: int | None = None
     description: str = ""
     filters: Filters | None = None
+    pathway: tuple[str, str] | None = None
     children: list[SidebarNode] = field(default_factory=list)
     parent: SidebarNode | None = None
 
@@ -32,6 +35,10 @@ class SidebarNode:
         child.parent = self
         self.children.append(child)
         return child
+
+    @property
+    def heading(self) -> bool:
+        return self.filters is None and self.pathway is None
 
     def row(self) -> int:
         return 0 if self.parent is None else self.parent.children.index(self)
@@ -48,6 +55,17 @@ class SidebarNode:
 
 def build_tree(data: SidebarData) -> SidebarNode:
     root = SidebarNode("root", "")
+    if data.pathways:
+        section = root.add(SidebarNode("section:pathways", "What to do now"))
+        for entry in data.pathways:
+            section.add(
+                SidebarNode(
+                    f"pathway:{entry.key}",
+                    entry.title,
+                    description=entry.summary,
+                    pathway=(entry.source, entry.id),
+                )
+            )
     root.add(SidebarNode("all", "All", data.total, "Everything in msguide", Filters()))
     root.add(
         SidebarNode(
@@ -181,7 +199,7 @@ class SidebarModel(QAbstractItemModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if self.node(index).filters is None:
+        if self.node(index).heading:
             return Qt.ItemFlag.ItemIsEnabled
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
@@ -192,13 +210,15 @@ class SidebarModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return node.label if node.count is None else f"{node.label} ({node.count})"
         if role == Qt.ItemDataRole.AccessibleTextRole:
+            if node.pathway is not None:
+                return node.label
             if node.count is None:
                 return f"{node.label}, section"
             noun = "item" if node.count == 1 else "items"
             return f"{node.label}, {node.count} {noun}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
             return node.description or None
-        if role == Qt.ItemDataRole.FontRole and node.filters is None:
+        if role == Qt.ItemDataRole.FontRole and node.heading:
             from PySide6.QtGui import QFont
 
             font = QFont()
@@ -208,4 +228,6 @@ class SidebarModel(QAbstractItemModel):
             return node.key
         if role == FiltersRole:
             return node.filters
+        if role == PathwayRole:
+            return node.pathway
         return None
