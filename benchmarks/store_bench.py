@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import cached_feed
 from measure import Figure, peak_rss_mib, percentile, run_worker
+from process_bench import process_figures
 
 HERE = Path(__file__).resolve()
 # The generated feeds are far above the default limits (20 MB); the limits are not measured.
@@ -33,6 +34,9 @@ UI_SHOWN = 30  # msguide.ui.content.FIRST_SHOWN
 # The store's share of a keystroke-to-repaint frame (16 ms): the rest is the UI's.
 STORE_KEYSTROKE_BUDGET_MS = 5.0
 MEMORY_BUDGET_MIB = 300.0
+# A whole `msguide import` process is compared with plain Python on feeds up to this size
+# (the default 20 MB limit holds about 10k generated items).
+PROCESS_MAX_ITEMS = 12_000
 
 SNIPPET = "snippet(items_fts, -1, char(2), char(3), '…', 18)"
 
@@ -93,6 +97,26 @@ def worker_import(feed: Path, store_path: Path, base: Path | None) -> dict[str, 
         "added": len(result.added),
         "changed": len(result.changed),
         "removed": len(result.removed),
+        "baseline_mib": baseline,
+        "peak_mib": peak_rss_mib(),
+    }
+
+
+def worker_import_file(feed: Path, store_path: Path) -> dict[str, Any]:
+    """What `msguide import FILE` does: the file read item by item into the store."""
+    from msguide.importing import import_file
+    from msguide.policy import Policy
+    from msguide.store.db import Store
+
+    Store.open(store_path).close()
+    baseline = peak_rss_mib()
+    started = time.perf_counter()
+    store = Store.open(store_path)
+    result = import_file(store, feed, policy=Policy(), limits=_limits())
+    store.close()
+    return {
+        "seconds": time.perf_counter() - started,
+        "added": len(result.added),
         "baseline_mib": baseline,
         "peak_mib": peak_rss_mib(),
     }
@@ -367,6 +391,9 @@ def import_figures(
         ours.append(run_worker(HERE, "import", str(feed), str(store)))
     floor = min(floors)
     full = _best(ours)
+    store.unlink(missing_ok=True)
+    streamed = run_worker(HERE, "import-file", str(feed), str(store))
+    log(f"  msguide import FILE (streamed) {streamed['seconds']:.2f}s")
     log(
         f"  msguide {full['seconds']:.2f}s (parse {full['parse_seconds']:.2f}s, "
         f"apply {full['apply_seconds']:.2f}s); floor ({floor_method}) {floor:.2f}s"
@@ -407,11 +434,18 @@ def import_figures(
             note="diff, write, index and save the revision: should follow the change",
         ),
         Figure(
-            f"peak RSS, import {size}",
+            f"peak RSS, import {size} from a file (streamed)",
+            streamed["peak_mib"],
+            "MiB",
+            streamed["baseline_mib"],
+            max_value=MEMORY_BUDGET_MIB,
+            note="what `msguide import FILE` does; floor: the same process before reading",
+        ),
+        Figure(
+            f"peak RSS, import {size} parsed whole (sync, packs)",
             full["peak_mib"],
             "MiB",
             full["baseline_mib"],
-            max_value=MEMORY_BUDGET_MIB,
             note="floor: the same process before reading the feed",
         ),
     ]
@@ -519,6 +553,10 @@ def figures(
     for count in sizes:
         rounds = repeats or (2 if count <= 10_000 else 1)
         imported, store = import_figures(count, work, feeds, floor_method, rounds, log)
+        if count <= PROCESS_MAX_ITEMS:
+            feed = cached_feed(count, folder=feeds)
+            size = _size_name(count)
+            imported += process_figures(feed, size, work / f"process-{size}", rounds + 1, log)
         runs = iterations or (60 if count <= 10_000 else 20)
         log(f"search {_size_name(count)}: {runs} runs of {len(QUERIES)} queries")
         searched = search_figures(count, store, runs)
@@ -530,12 +568,14 @@ def figures(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="A store benchmark measurement (internal).")
     parser.add_argument("mode", choices=("worker",))
-    parser.add_argument("task", choices=("import", "floor-import", "search"))
+    parser.add_argument("task", choices=("import", "import-file", "floor-import", "search"))
     parser.add_argument("args", nargs="+")
     parser.add_argument("--base", type=Path)
     args = parser.parse_args(argv)
     if args.task == "import":
         result = worker_import(Path(args.args[0]), Path(args.args[1]), args.base)
+    elif args.task == "import-file":
+        result = worker_import_file(Path(args.args[0]), Path(args.args[1]))
     elif args.task == "floor-import":
         result = worker_floor_import(Path(args.args[0]), Path(args.args[1]), args.args[2])
     else:

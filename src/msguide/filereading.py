@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from msguide.errors import UsageError
 
@@ -35,6 +36,23 @@ class FileTooLargeError(Exception):
         self.limit = limit
 
 
+def open_regular_file(path: Path, max_bytes: int, *, what: str = "a file") -> BinaryIO:
+    """The regular file at `path` opened for reading, once its size is known to be at most
+    `max_bytes` (the caller reads it; a file that grows meanwhile is the caller's bound to
+    keep). Raises as `read_regular_file` does."""
+    descriptor = os.open(path, _OPEN_FLAGS)
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise SpecialFileError(path, _kind(status.st_mode), what)
+        if status.st_size > max_bytes:
+            raise FileTooLargeError(path, status.st_size, max_bytes)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "rb")
+
+
 def read_regular_file(path: Path, max_bytes: int, *, what: str = "a file") -> bytes:
     """The bytes of the regular file at `path`, at most `max_bytes` of them.
 
@@ -42,18 +60,7 @@ def read_regular_file(path: Path, max_bytes: int, *, what: str = "a file") -> by
     device, pipe or socket, `FileTooLargeError` beyond `max_bytes`, and `OSError`
     (FileNotFoundError included) when the file cannot be opened or read.
     """
-    descriptor = os.open(path, _OPEN_FLAGS)
-    try:
-        status = os.fstat(descriptor)
-    except OSError:
-        os.close(descriptor)
-        raise
-    if not stat.S_ISREG(status.st_mode):
-        os.close(descriptor)
-        raise SpecialFileError(path, _kind(status.st_mode), what)
-    with os.fdopen(descriptor, "rb", buffering=0) as stream:
-        if status.st_size > max_bytes:
-            raise FileTooLargeError(path, status.st_size, max_bytes)
+    with open_regular_file(path, max_bytes, what=what) as stream:
         chunks: list[bytes] = []
         total = 0
         # Read to the end rather than trusting st_size: the file may grow while it is read.

@@ -8,9 +8,13 @@ diff), `apply_import` (the real import). `import_file` runs them in one go for t
 from __future__ import annotations
 
 import errno
+import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from msguide.errors import (
     MsguideError,
@@ -20,12 +24,20 @@ from msguide.errors import (
     UsageError,
 )
 from msguide.feed.model import Feed
-from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE, Limits, parse
-from msguide.filereading import FileTooLargeError, read_regular_file
+from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE, Limits, collector_paused, parse
+from msguide.feed.stream import FeedStream, NotStreamable, survey
+from msguide.filereading import FileTooLargeError, open_regular_file, read_regular_file
 from msguide.paths import locations
 from msguide.policy import Policy, load_policy
 from msguide.store.db import Store
-from msguide.store.importer import ImportResult, Provenance, import_feed
+from msguide.store.importer import (
+    FeedBytes,
+    FileChangedError,
+    ImportResult,
+    Provenance,
+    import_feed,
+    import_items,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +54,22 @@ def read_feed_file(
 ) -> bytes:
     """The file's bytes, refusing anything larger than the feed size limit before reading it
     all, and anything but a regular file (a device, a pipe, a link to one) without reading."""
+    with _feed_file_errors(path, limits, what):
+        return read_regular_file(path, limits.max_bytes, what=what)
+
+
+def read_signature_file(path: Path) -> bytes:
+    """A detached signature: a few hundred bytes, never more than MAX_SIGNATURE_BYTES."""
+    return read_feed_file(path, Limits(max_bytes=MAX_SIGNATURE_BYTES), what="a signature file")
+
+
+@contextmanager
+def _feed_file_errors(path: Path, limits: Limits, what: str) -> Iterator[None]:
+    """What goes wrong opening or reading a file handed to msguide, in one sentence."""
     from msguide.errors import FeedError
 
     try:
-        return read_regular_file(path, limits.max_bytes, what=what)
+        yield
     except FileTooLargeError as error:
         raise FeedError(
             f"the {what.removeprefix('a ')} is {error.size / MEGABYTE:.1f} MB; the most allowed "
@@ -59,11 +83,6 @@ def read_feed_file(
         if error.errno == errno.ENAMETOOLONG:  # a key or some text taken for a file name
             raise UsageError(f"the file name {str(path)[:60]}… is too long") from None
         raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
-
-
-def read_signature_file(path: Path) -> bytes:
-    """A detached signature: a few hundred bytes, never more than MAX_SIGNATURE_BYTES."""
-    return read_feed_file(path, Limits(max_bytes=MAX_SIGNATURE_BYTES), what="a signature file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,22 +126,25 @@ def check_feed_file(
     *,
     signature_path: Path | None = None,
     policy: Policy | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> CheckedFeed:
     """Read and parse `path` and judge its signature (`signature_path` or `<path>.minisig`).
 
+    The feed may be as large as the policy allows a synced feed (`[network] max_feed_mb`)
+    unless `limits` says otherwise.
     Raises `FeedError` (located with `.path`), `UsageError` or `StorageError` when the file
     cannot be read or is not a valid feed; a signature the policy refuses is kept in `refusal`.
     """
     from msguide.feed.signature import verify
 
+    policy = policy or load_policy(locations().policy)
+    limits = limits or policy.feed_limits()
     raw = read_feed_file(path, limits)
     feed = parse(raw, limits)
     if signature_path is None:
         candidate = path.with_name(path.name + ".minisig")
         signature_path = candidate if candidate.exists() else None
     signature = read_signature_file(signature_path) if signature_path is not None else None
-    policy = policy or load_policy(locations().policy)
     trust = policy.trust_for(feed.source.id)
     try:
         status = verify(raw, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
@@ -159,7 +181,7 @@ def prepare_import(
     *,
     signature_path: Path | None = None,
     policy: Policy | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> PreparedImport:
     """Check a feed file and compute what importing it would change; nothing changes."""
     checked = check_feed_file(path, signature_path=signature_path, policy=policy, limits=limits)
@@ -210,9 +232,20 @@ def import_file(
     force: bool = False,
     dry_run: bool = False,
     policy: Policy | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> ImportResult:
-    """Import a feed file; its signature is `signature_path` or `<path>.minisig` if present."""
+    """Import a feed file; its signature is `signature_path` or `<path>.minisig` if present.
+
+    The file is read item by item straight into the store's write transaction (memory follows
+    the largest item, not the feed); a file in a layout that cannot be streamed is parsed whole.
+    """
+    policy = policy or load_policy(locations().policy)
+    limits = limits or policy.feed_limits()
+    try:
+        with collector_paused():
+            return _import_streamed(store, path, signature_path, force, dry_run, policy, limits)
+    except NotStreamable:
+        pass
     checked = check_feed_file(path, signature_path=signature_path, policy=policy, limits=limits)
     if checked.refusal is not None:
         raise checked.refusal
@@ -223,3 +256,56 @@ def import_file(
     if result.applied:
         log.info("imported %s: %s (%s)", path, result.summary(), checked.signature_text)
     return result
+
+
+def _import_streamed(
+    store: Store,
+    path: Path,
+    signature_path: Path | None,
+    force: bool,
+    dry_run: bool,
+    policy: Policy,
+    limits: Limits,
+) -> ImportResult:
+    from msguide.feed.signature import verify
+
+    with _open_feed_file(path, limits) as handle, _open_feed_file(path, limits) as copy:
+        sha256, size = survey(handle, limits)
+        handle.seek(0)
+        stream = FeedStream(handle, limits)
+        if signature_path is None:
+            candidate = path.with_name(path.name + ".minisig")
+            signature_path = candidate if candidate.exists() else None
+        signature = read_signature_file(signature_path) if signature_path is not None else None
+        trust = policy.trust_for(stream.head.source.id)
+        # Only a pinned key and a signature make verify() read the bytes: read them just then.
+        data = copy.read() if trust.keys and signature is not None else b""
+        if data and hashlib.sha256(data).hexdigest() != sha256:
+            raise FileChangedError
+        status = verify(data, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
+        del data
+        provenance = Provenance(
+            origin=str(path.resolve()),
+            signature=signature,
+            signature_state=status.state,
+            signed_by=status.key_id,
+        )
+
+        def same_bytes() -> None:
+            if (stream.sha256, stream.size) != (sha256, size):
+                raise FileChangedError
+
+        raw = FeedBytes(sha256, size, handle=copy, check=same_bytes)
+        result = import_items(
+            store, stream.head, stream.items(), raw, provenance, force=force, dry_run=dry_run
+        )
+    if result.applied:
+        log.info("imported %s: %s (%s)", path, result.summary(), status.describe())
+    return result
+
+
+def _open_feed_file(path: Path, limits: Limits) -> BinaryIO:
+    """The regular file opened for reading, refused before reading if larger than the size
+    limit; a device or a pipe is refused without being read or waited on."""
+    with _feed_file_errors(path, limits, "a feed file"):
+        return open_regular_file(path, limits.max_bytes, what="a feed file")

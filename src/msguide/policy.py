@@ -26,9 +26,9 @@ import codecs
 import os
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from msguide.feed.links import is_loopback_host
@@ -40,6 +40,9 @@ from msguide.policy_registry import (
     registry_document,
     system_registry,
 )
+
+if TYPE_CHECKING:
+    from msguide.feed.parse import Limits
 
 AttachmentPolicy = Literal["all", "pinned", "none"]
 ATTACHMENT_POLICIES: tuple[AttachmentPolicy, ...] = ("all", "pinned", "none")
@@ -101,6 +104,12 @@ class Policy:
 
     def is_locked(self, key: str) -> bool:
         return key in self.locked
+
+    def feed_limits(self) -> Limits:
+        """The feed limits with IT's size cap (`[network] max_feed_mb`), for a sync or a file."""
+        from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE  # not needed to start the app
+
+        return replace(DEFAULT_LIMITS, max_bytes=self.network.max_feed_mb * MEGABYTE)
 
 
 class _InvalidPolicyError(Exception):

@@ -66,7 +66,8 @@ def test_run_prints_every_figure_at_200_items(tmp_path: Path) -> None:
     for figure in (
         "import 200 items",
         "update import 200",
-        "peak RSS, import 200",
+        "peak RSS, import 200 from a file (streamed)",
+        "`msguide import` process 200: CPU time vs plain Python",
         "search 200: first page p95",
         "search 200: throughput",
         "search 200: keystroke path p95",

@@ -106,6 +106,22 @@ def test_oversized_feed_exits_3(loaded, tmp_path: Path, monkeypatch) -> None:  #
     assert result.code == 3 and "the most allowed is 20 MB" in result.err
 
 
+def test_file_import_honours_the_policys_max_feed_mb(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """IT may let a large national feed be imported by file, as a sync of it would be."""
+    policy = Path(os.environ["MSGUIDE_POLICY"])
+    policy.write_text("[network]\nmax_feed_mb = 24\n", encoding="utf-8")
+    padded = to_bytes(newer_document()) + b" " * (22 * 1024 * 1024)  # valid JSON, 22 MB
+    result = loaded("import", write(tmp_path, "big.json", padded))
+    assert result.code == 0, result.err
+    assert "now at sequence 2" in result.out
+    too_big = tmp_path / "too-big.json"
+    with too_big.open("wb") as handle:
+        handle.truncate(25 * 1024 * 1024)
+    refused = loaded("import", str(too_big))
+    assert refused.code == 3 and "the most allowed is 24 MB" in refused.err
+    assert refused.err.count("\n") == 1  # one sentence
+
+
 def test_newer_import_prints_counts_and_rollback_restores(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     loaded("feed", "validate", write(tmp_path, "v2.json", to_bytes(newer_document())))
     assert loaded("import", str(tmp_path / "v1.json")).out.startswith(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 from storecheck import content, load, revision, store_at
 
-from msguide.errors import RollbackRefusedError
+from msguide.errors import FeedError, RollbackRefusedError
+from msguide.importing import import_file
+from msguide.policy import Policy
 from msguide.services import open_user_store
 from msguide.store import backup
 from msguide.store.db import Store, sqlite_uri_path
@@ -63,6 +66,29 @@ def test_dry_runs_no_ops_and_refusals_keep_no_backup(backed_up: tuple[Store, Pat
     rollback(store, "test-source", 2)  # already current
     rollback(store, "test-source", 1, dry_run=True)
     assert backup.backups(folder) == kept
+
+
+def test_a_file_refused_while_it_streams_in_keeps_no_backup(
+    backed_up: tuple[Store, Path], tmp_path: Path
+) -> None:
+    """A file import reads its items inside the write transaction, after the backup is made:
+    one refused at its last item must leave the backups (all five) exactly as they were."""
+    store, folder = backed_up
+    for sequence in range(1, 7):
+        load(store, revision(40, sequence))
+    kept = backup.backups(folder)
+    assert len(kept) == backup.KEEP_BACKUPS
+    document = json.loads(revision(40, 7))
+    document["items"][-1]["url"] = "javascript:alert(1)"
+    path = tmp_path / "refused.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(FeedError, match="javascript"):
+        import_file(store, path, policy=Policy())
+    assert backup.backups(folder) == kept
+    path.write_bytes(revision(40, 7))
+    import_file(store, path, policy=Policy())
+    assert len(backup.backups(folder)) == backup.KEEP_BACKUPS
+    assert backup.backups(folder)[1:] == kept[:-1]
 
 
 def test_only_the_newest_five_are_kept(backed_up: tuple[Store, Path]) -> None:

@@ -164,13 +164,13 @@ def _too_many(what: str, limits: Limits) -> FeedError:
 
 def parse(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Feed:
     """Parse and validate feed bytes. Raises `FeedError` (with `.path`) and nothing else."""
-    with _collector_paused():
+    with collector_paused():
         document = load_json(raw, limits)
         return validate(document, limits)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a feed's objects are built (they form no cycles).
 
     Otherwise it walks the growing document again and again: for a 100k-item feed that made
@@ -200,6 +200,20 @@ def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:
         )
     items = _check_items(raw_items)
     extension = head["_msguide"]
+    check_unique([t.id for t in extension.get("audiences", ())], "_msguide.audiences")
+    check_unique([t.id for t in extension.get("categories", ())], "_msguide.categories")
+    feed = feed_from_head(head, items)
+    audiences = {t.id for t in feed.audiences}
+    categories = {t.id for t in feed.categories}
+    for index, item in enumerate(items):
+        check_item_references(item, index, audiences, categories)
+    check_pathways(feed.pathways, (item.id for item in items))
+    return feed
+
+
+def feed_from_head(head: dict[str, Any], items: tuple[Item, ...]) -> Feed:
+    """The feed from its checked top-level fields (`TOP_LEVEL.check`) and its checked items."""
+    extension = head["_msguide"]
     expires = extension.get("expires")
     # Both are normalised UTC text (YYYY-MM-DDTHH:MM:SSZ), so text order is time order.
     if expires is not None and expires <= extension["published"]:
@@ -208,13 +222,6 @@ def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:
             "cannot expire before it is published: fix either date",
             path="_msguide.expires",
         )
-    audiences = extension.get("audiences", ())
-    categories = extension.get("categories", ())
-    _check_unique([t.id for t in audiences], "_msguide.audiences")
-    _check_unique([t.id for t in categories], "_msguide.categories")
-    _check_references(items, {t.id for t in audiences}, {t.id for t in categories})
-    pathways = extension.get("pathways", ())
-    check_pathways(pathways, (item.id for item in items))
     return Feed(
         source=extension["source"],
         sequence=extension["sequence"],
@@ -222,48 +229,56 @@ def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:
         expires=expires,
         title=head["title"],
         items=items,
-        audiences=audiences,
-        categories=categories,
+        audiences=extension.get("audiences", ()),
+        categories=extension.get("categories", ()),
         home_page_url=head.get("home_page_url"),
         feed_url=head.get("feed_url"),
         description=head.get("description", ""),
         language=head.get("language"),
         about=extension.get("about"),
         format=extension["format"],
-        pathways=pathways,
+        pathways=extension.get("pathways", ()),
     )
 
 
 def _check_items(raw_items: list[Any]) -> tuple[Item, ...]:
-    check = ITEM.check
     items: list[Item] = []
     first_index: dict[str, int] = {}
     for index, raw in enumerate(raw_items):
         try:
-            item: Item = check(raw)
+            items.append(check_item(raw, index, first_index))
         except RuleError as error:
             raise error.add_step(f"items[{index}]") from None
-        where = f"items[{index}]"
-        if item.id in first_index:
-            raise FeedError(
-                f'"{item.id[:60]}" is used twice (first at items[{first_index[item.id]}]); '
-                "every item needs its own id",
-                path=f"{where}.id",
-            )
-        first_index[item.id] = index
-        if item.kind == "contact":
-            if not (item.phone or item.email or item.url):
-                raise FeedError(
-                    "a contact needs a phone number, an e-mail address or a link",
-                    path=f"{where}._msguide",
-                )
-        elif item.url is None:
-            raise FeedError(f"is missing; every {item.kind} item needs a link", path=f"{where}.url")
-        items.append(item)
     return tuple(items)
 
 
-def _check_unique(ids: list[str], path: str) -> None:
+def check_item(raw: Any, index: int, first_index: dict[str, int]) -> Item:
+    """The `index`-th item, checked; `first_index` (id -> index) is updated to find reused ids.
+
+    Raises `RuleError` for the item's own fields (the caller adds "items[index]") and a located
+    `FeedError` otherwise.
+    """
+    item: Item = ITEM.check(raw)
+    where = f"items[{index}]"
+    if item.id in first_index:
+        raise FeedError(
+            f'"{item.id[:60]}" is used twice (first at items[{first_index[item.id]}]); '
+            "every item needs its own id",
+            path=f"{where}.id",
+        )
+    first_index[item.id] = index
+    if item.kind == "contact":
+        if not (item.phone or item.email or item.url):
+            raise FeedError(
+                "a contact needs a phone number, an e-mail address or a link",
+                path=f"{where}._msguide",
+            )
+    elif item.url is None:
+        raise FeedError(f"is missing; every {item.kind} item needs a link", path=f"{where}.url")
+    return item
+
+
+def check_unique(ids: list[str], path: str) -> None:
     seen: dict[str, int] = {}
     for index, value in enumerate(ids):
         if value in seen:
@@ -274,17 +289,19 @@ def _check_unique(ids: list[str], path: str) -> None:
         seen[value] = index
 
 
-def _check_references(items: tuple[Item, ...], audiences: set[str], categories: set[str]) -> None:
-    for index, item in enumerate(items):
-        for field_name, known, noun in (
-            ("audiences", audiences, "an audience"),
-            ("categories", categories, "a category"),
-        ):
-            for position, ref in enumerate(getattr(item, field_name)):
-                if ref not in known:
-                    listing = ", ".join(sorted(known)[:12]) or "none are defined"
-                    raise FeedError(
-                        f'"{ref}" is not {noun} of this feed (known: {listing}); '
-                        f"add it to _msguide.{field_name} or fix the id",
-                        path=f"items[{index}]._msguide.{field_name}[{position}]",
-                    )
+def check_item_references(
+    item: Item, index: int, audiences: set[str], categories: set[str]
+) -> None:
+    """Every audience and category an item names must be one the feed defines."""
+    for field_name, known, noun in (
+        ("audiences", audiences, "an audience"),
+        ("categories", categories, "a category"),
+    ):
+        for position, ref in enumerate(getattr(item, field_name)):
+            if ref not in known:
+                listing = ", ".join(sorted(known)[:12]) or "none are defined"
+                raise FeedError(
+                    f'"{ref}" is not {noun} of this feed (known: {listing}); '
+                    f"add it to _msguide.{field_name} or fix the id",
+                    path=f"items[{index}]._msguide.{field_name}[{position}]",
+                )

@@ -22,7 +22,7 @@ from typing import Any
 
 from msguide.errors import FeedError, StorageError, UntrustedFeedError, UsageError
 from msguide.feed.model import Feed
-from msguide.feed.parse import DEFAULT_LIMITS, Limits, parse
+from msguide.feed.parse import Limits, parse
 from msguide.filereading import refuse_special_file
 from msguide.offline.cache import OfflineCache, megabytes
 from msguide.offline.files import extension_for
@@ -109,15 +109,19 @@ def import_pack(
     mode: AttachmentPolicy = "all",
     force: bool = False,
     dry_run: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> PackImportResult:
     """Check the pack at `path` completely, then (unless `dry_run`) import it.
+
+    Each feed may be as large as the policy allows (`[network] max_feed_mb`) unless `limits`
+    says otherwise.
 
     Raises `FeedError` (incl. `PackError`, untrusted, rollback) or `StorageError`; in every
     case nothing in the store or the cache has changed.
     """
     path = Path(path)
     refuse_special_file(path, "an offline pack")
+    limits = limits or policy.feed_limits()
     if not path.is_file():
         raise UsageError(f"there is no offline pack at {path}")
     staging = cache.new_incoming_folder()

@@ -28,24 +28,40 @@ PARTIAL_SUFFIX = ".partial"
 _NAME = re.compile(r"msguide-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{6}Z)(?:-(\d+))?\.sqlite")
 
 
-def backup_before_change(store: Store) -> Path | None:
+def backup_before_change(store: Store, *, keep: int | None = KEEP_BACKUPS) -> Path | None:
     """Keep a copy of `store` in its backup folder, if it has one; never stops the change.
 
     A failed backup (full disk, folder not writable) is logged and the change goes ahead: the
     change itself is still all-or-nothing, and refusing it would leave the person on old
-    content. Returns the new backup's path, or None.
+    content. Returns the new backup's path, or None. With `keep=None` older backups are not
+    pruned yet: a change that may still be refused (a feed read while it is applied) calls
+    `settle_backup` when it knows.
     """
     folder = store.backup_folder
     if folder is None:
         return None
     try:
-        return make_backup(store.path, folder)
+        return make_backup(store.path, folder, keep=keep)
     except (OSError, sqlite3.Error) as error:
         log.warning("could not back up %s into %s: %s", store.path, folder, error)
         return None
 
 
-def make_backup(path: Path, folder: Path, *, keep: int = KEEP_BACKUPS) -> Path:
+def settle_backup(store: Store, made: Path | None, *, applied: bool) -> None:
+    """After a change backed up with `keep=None`: prune if it applied, else take the backup
+    back, so a refused feed leaves the backups exactly as they were."""
+    if made is None or store.backup_folder is None:
+        return
+    try:
+        if applied:
+            prune(store.backup_folder)
+        else:
+            made.unlink(missing_ok=True)
+    except OSError as error:
+        log.warning("could not tidy the backups in %s: %s", store.backup_folder, error)
+
+
+def make_backup(path: Path, folder: Path, *, keep: int | None = KEEP_BACKUPS) -> Path:
     """Copy the store at `path` into `folder` with the SQLite backup API; keep the newest `keep`."""
     folder.mkdir(parents=True, exist_ok=True)
     target = _new_name(folder)
@@ -55,7 +71,8 @@ def make_backup(path: Path, folder: Path, *, keep: int = KEEP_BACKUPS) -> Path:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
-    prune(folder, keep)
+    if keep is not None:
+        prune(folder, keep)
     return target
 
 

@@ -294,6 +294,19 @@ class Store:
             yield session
 
     @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """`write` on a plain connection: imports need no ORM, and `sqlalchemy.orm` alone takes
+        longer to load than a small import takes to write."""
+        if self.read_only:
+            raise StorageError(
+                "the store is open read-only (the data folder cannot be written), "
+                "so nothing can be changed; ask IT to check the folder's permissions"
+            )
+        writer = self.engine.execution_options(msguide_begin="BEGIN IMMEDIATE")
+        with storage_errors(), writer.begin() as connection:
+            yield connection
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
         """A read session for ORM queries."""
         from sqlalchemy.orm import Session

@@ -10,17 +10,19 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from bisect import bisect_left
-from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from msguide.clock import is_past, utc_now
 from msguide.errors import FeedError, RollbackRefusedError, StorageError, UntrustedFeedError
 from msguide.feed.model import Feed, Item
 from msguide.feed.parse import Limits, parse
 from msguide.feed.write import item_fingerprint
-from msguide.store.backup import backup_before_change
+from msguide.store.backup import backup_before_change, settle_backup
 from msguide.store.content import chunks, load_items
 from msguide.store.db import Store
 from msguide.store.pathways import replace_pathways
@@ -28,7 +30,6 @@ from msguide.store.reader import raw_sqlite
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
-    from sqlalchemy.orm import Session
 
 # Revisions whose exact bytes are kept for rollback; older ones keep their history row only.
 KEEP_REVISION_BYTES = 20
@@ -40,6 +41,10 @@ POSITION_GAP = 1024
 # Rollback re-reads bytes that were accepted before, possibly under looser limits.
 STORED_FEED_LIMITS = Limits(max_bytes=2**31, max_items=10_000_000)
 
+# Items diffed and written together: enough to keep SQLite busy, few enough to keep memory flat.
+BATCH = 2000
+BLOB_CHUNK = 256 * 1024
+
 _ITEM_FIELDS = tuple(f.name for f in fields(Item) if f.name != "id")
 
 _FTS_COLUMNS = "title, summary, content_text, tags_text, publisher"
@@ -50,7 +55,7 @@ _ITEM_INSERT = (
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _ITEM_UPDATE = (
-    "UPDATE items SET position=?, kind=?, title=?, url=?, summary=?, content_text=?, "
+    "UPDATE items SET kind=?, title=?, url=?, summary=?, content_text=?, "
     "tags_text=?, publisher=?, format=?, date_published=?, date_modified=?, language=?, "
     "phone=?, email=?, hours=?, pinned=?, fingerprint=?, changed_revision_id=? WHERE id=?"
 )
@@ -153,28 +158,76 @@ def import_feed(
     `force`) and a known sequence with different bytes. Identical bytes are a quiet no-op.
     `expected_source` guards against one source's feed being served for another.
     """
-    source_id = feed.source.id
+    return import_items(
+        store,
+        feed,
+        feed.items,
+        FeedBytes(hashlib.sha256(raw).hexdigest(), len(raw), raw),
+        provenance,
+        force=force,
+        dry_run=dry_run,
+        expected_source=expected_source,
+        now=now,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedBytes:
+    """The exact bytes a revision keeps: in memory, or a file read again in chunks.
+
+    `check` is called once the bytes are stored (a file's stream must have read the same bytes).
+    """
+
+    sha256: str
+    size: int
+    data: bytes | None = None
+    handle: BinaryIO | None = None
+    check: Callable[[], None] | None = None
+
+
+def import_items(
+    store: Store,
+    head: Feed,
+    items: Iterable[Item],
+    raw: FeedBytes,
+    provenance: Provenance,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    expected_source: str | None = None,
+    now: str | None = None,
+) -> ImportResult:
+    """`import_feed` for a feed whose items arrive one by one (`head.items` is ignored).
+
+    The items are diffed and written in batches inside the one write transaction, so a feed
+    need not be in memory whole; an error raised while they are read rolls everything back.
+    """
+    source_id = head.source.id
     if expected_source is not None and source_id != expected_source:
+        _check_all(items)
         raise UntrustedFeedError(
             f'the feed belongs to source "{source_id}", not "{expected_source}"; '
             "it was not imported (a server may be serving the wrong feed)"
         )
-    sha256 = hashlib.sha256(raw).hexdigest()
-    with store.write() as session:
-        connection = session.connection()
+    sha256 = raw.sha256
+    with store.write_connection() as connection:
         state = _source_state(connection, source_id)
         known = connection.exec_driver_sql(
             "SELECT id, sha256 FROM revisions WHERE source_id = ? AND sequence = ?",
-            (source_id, feed.sequence),
+            (source_id, head.sequence),
         ).first()
         if known is not None:
             # Other bytes, same content: a feed exported from msguide and imported again.
             same_bytes = known[1] == sha256
-            if not same_bytes and not _same_content(connection, known[0], feed):
-                raise RollbackRefusedError(
-                    f"sequence {feed.sequence} of {source_id} was already imported with "
-                    "different content; the publisher must give every change a higher sequence"
-                )
+            if not same_bytes:
+                stored = _same_content(connection, known[0], head, items)  # reads every item
+                if stored is None:
+                    raise RollbackRefusedError(
+                        f"sequence {head.sequence} of {source_id} was already imported with "
+                        "different content; the publisher must give every change a higher "
+                        "sequence"
+                    )
+                items = stored.items  # the same items, already read
             if known[0] == state.current_revision_id or not force:
                 if known[0] != state.current_revision_id:
                     note = "this revision is already in the history; use rollback to return to it"
@@ -182,58 +235,85 @@ def import_feed(
                     note = "already up to date"
                 else:
                     note = "this is the content you already have (nothing changed)"
+                _check_all(items)
                 return ImportResult(
                     source_id,
-                    feed.sequence,
+                    head.sequence,
                     applied=False,
                     previous_sequence=state.current_sequence,
                     signature=provenance.signature_state,
                     message=note,
                     dry_run=dry_run,
-                    expires=feed.expires,
+                    expires=head.expires,
                 )
-            if not dry_run:
-                backup_before_change(store)
-            return _apply(
-                session,
-                feed,
-                known[0],
-                state,
-                dry_run=dry_run,
-                new_revision=False,
-                signature_state=provenance.signature_state,
-            )
+            made = None if dry_run else backup_before_change(store, keep=None)
+            with _backup_settled(store, made):
+                return _apply(
+                    connection,
+                    head,
+                    items,
+                    known[0],
+                    state,
+                    dry_run=dry_run,
+                    new_revision=False,
+                    signature_state=provenance.signature_state,
+                    check=raw.check,
+                )
         if (
             state.highest_sequence is not None
-            and feed.sequence < state.highest_sequence
+            and head.sequence < state.highest_sequence
             and (not force)
         ):
+            _check_all(items)
             raise RollbackRefusedError(
-                f"the feed has sequence {feed.sequence}, older than sequence "
+                f"the feed has sequence {head.sequence}, older than sequence "
                 f"{state.highest_sequence} already accepted from {source_id}; "
                 "it was refused as a possible rollback (an admin can force it)"
             )
         revision_id = None
-        if not dry_run:
-            backup_before_change(store)
-            revision_id = _insert_revision(
-                connection, feed, raw, sha256, provenance, now or utc_now()
+        made = None if dry_run else backup_before_change(store, keep=None)
+        with _backup_settled(store, made):
+            if not dry_run:
+                revision_id = _insert_revision(connection, head, raw, provenance, now or utc_now())
+            return _apply(
+                connection,
+                head,
+                items,
+                revision_id,
+                state,
+                dry_run=dry_run,
+                new_revision=True,
+                signature_state=provenance.signature_state,
+                check=raw.check,
             )
-        return _apply(
-            session,
-            feed,
-            revision_id,
-            state,
-            dry_run=dry_run,
-            new_revision=True,
-            signature_state=provenance.signature_state,
-        )
+
+
+@contextmanager
+def _backup_settled(store: Store, made: Path | None) -> Iterator[None]:
+    """Keep the backup made for this change unless the feed is refused while it is applied
+    (the store is then exactly as before, and so are its backups). A storage failure keeps
+    it: the store may need it."""
+    try:
+        yield
+    except StorageError:
+        settle_backup(store, made, applied=True)
+        raise
+    except BaseException:
+        settle_backup(store, made, applied=False)
+        raise
+    settle_backup(store, made, applied=True)
+
+
+def _check_all(items: Iterable[Item]) -> None:
+    """Read every item before refusing the feed for other reasons: an invalid feed is refused
+    as invalid first, as when it is parsed whole."""
+    for _ in items:
+        pass
 
 
 def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = False) -> ImportResult:
     """Make an earlier (or, to undo a rollback, later) revision current again."""
-    with store.write() as session:
-        connection = session.connection()
+    with store.write_connection() as connection:
         state = _source_state(connection, source_id)
         if state.name is None:
             raise StorageError(f'there is no source "{source_id}" in the store')
@@ -266,8 +346,9 @@ def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = Fal
         if not dry_run:
             backup_before_change(store)
         return _apply(
-            session,
+            connection,
             feed,
+            feed.items,
             row[0],
             state,
             dry_run=dry_run,
@@ -301,8 +382,7 @@ def _source_state(connection: Connection, source_id: str) -> _SourceState:
 def _insert_revision(
     connection: Connection,
     feed: Feed,
-    raw: bytes,
-    sha256: str,
+    raw: FeedBytes,
     provenance: Provenance,
     imported_at: str,
 ) -> int:
@@ -315,19 +395,18 @@ def _insert_revision(
         "INSERT INTO revisions (source_id, sequence, sha256, size, published, expires, origin, "
         "imported_at, signature_state, signed_by, added, changed, removed, item_count, title, "
         "description, home_page_url, feed_url, language, about, format) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,0,0,0,?,?,?,?,?,?,?,?)",
+        "VALUES (?,?,?,?,?,?,?,?,?,?,0,0,0,0,?,?,?,?,?,?,?)",
         (
             feed.source.id,
             feed.sequence,
-            sha256,
-            len(raw),
+            raw.sha256,
+            raw.size,
             feed.published,
             feed.expires,
             provenance.origin,
             imported_at,
             provenance.signature_state,
             provenance.signed_by,
-            len(feed.items),
             feed.title,
             feed.description,
             feed.home_page_url,
@@ -339,10 +418,7 @@ def _insert_revision(
     )
     revision_id = cursor.lastrowid
     assert revision_id is not None
-    connection.exec_driver_sql(
-        "INSERT INTO revision_blobs (revision_id, raw, signature) VALUES (?, ?, ?)",
-        (revision_id, raw, provenance.signature),
-    )
+    _store_bytes(connection, int(revision_id), raw, provenance.signature)
     # Keep the bytes of the newest revisions only; the history rows stay.
     connection.exec_driver_sql(
         "DELETE FROM revision_blobs WHERE revision_id IN (SELECT id FROM revisions "
@@ -354,17 +430,63 @@ def _insert_revision(
     return int(revision_id)
 
 
-def _same_content(connection: Connection, revision_id: int, feed: Feed) -> bool:
-    """Whether the kept bytes of `revision_id` hold exactly `feed` (written differently)."""
+def _store_bytes(
+    connection: Connection, revision_id: int, raw: FeedBytes, signature: bytes | None
+) -> None:
+    """Keep the revision's exact bytes; a file is copied in chunks, never held whole."""
+    if raw.data is not None:
+        connection.exec_driver_sql(
+            "INSERT INTO revision_blobs (revision_id, raw, signature) VALUES (?, ?, ?)",
+            (revision_id, raw.data, signature),
+        )
+        return
+    assert raw.handle is not None
+    cursor = _driver(connection).execute(
+        "INSERT INTO revision_blobs (revision_id, raw, signature) VALUES (?, zeroblob(?), ?)",
+        (revision_id, raw.size, signature),
+    )
+    assert cursor.lastrowid is not None
+    raw.handle.seek(0)
+    digest = hashlib.sha256()
+    copied = 0
+    with _driver(connection).blobopen("revision_blobs", "raw", cursor.lastrowid) as blob:
+        while copied < raw.size and (chunk := raw.handle.read(min(BLOB_CHUNK, raw.size - copied))):
+            digest.update(chunk)
+            blob.write(chunk)
+            copied += len(chunk)
+    if copied != raw.size or raw.handle.read(1) or digest.hexdigest() != raw.sha256:
+        raise FileChangedError
+
+
+class FileChangedError(FeedError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the feed file changed while it was being imported; nothing was imported: "
+            "import it again once it is complete"
+        )
+
+
+def _same_content(
+    connection: Connection, revision_id: int, head: Feed, items: Iterable[Item]
+) -> Feed | None:
+    """The revision `revision_id` as kept, when `head` and `items` hold exactly its content
+    (written differently); else None. Reads every item either way."""
     row = connection.exec_driver_sql(
         "SELECT raw FROM revision_blobs WHERE revision_id = ?", (revision_id,)
     ).first()
-    if row is None or row[0] is None:
-        return False
-    try:
-        return parse(bytes(row[0]), STORED_FEED_LIMITS) == feed
-    except FeedError:
-        return False
+    stored: Feed | None = None
+    if row is not None and row[0] is not None:
+        try:
+            stored = parse(bytes(row[0]), STORED_FEED_LIMITS)
+        except FeedError:
+            stored = None
+    same = stored is not None and replace(head, items=stored.items) == stored
+    count = 0
+    for index, item in enumerate(items):
+        same = same and stored is not None and index < len(stored.items)
+        same = same and stored is not None and stored.items[index] == item
+        count += 1
+    return stored if same and stored is not None and count == len(stored.items) else None
 
 
 def _changed_fields(old: Item, new: Item) -> tuple[str, ...]:
@@ -372,16 +494,24 @@ def _changed_fields(old: Item, new: Item) -> tuple[str, ...]:
 
 
 def _apply(
-    session: Session,
+    connection: Connection,
     feed: Feed,
+    items: Iterable[Item],
     revision_id: int | None,
     state: _SourceState,
     *,
     dry_run: bool,
     new_revision: bool,
     signature_state: str,
+    check: Callable[[], None] | None = None,
 ) -> ImportResult:
-    connection = session.connection()
+    """Diff `items` against the stored ones and, unless `dry_run`, write the difference.
+
+    Items are handled BATCH at a time: new ones are inserted, changed ones rewritten (their
+    old text first taken out of the full-text index). Sort keys need the whole order, so rows
+    get their final keys once every item is known: a new row's provisional key is its index
+    times POSITION_GAP, which is already final on a first import.
+    """
     source_id = feed.source.id
     # Straight from sqlite3 (same connection, same transaction): SQLAlchemy's per-row work
     # would cost more than SQLite's for the 100k rows of a large feed.
@@ -394,125 +524,82 @@ def _apply(
         )
         .fetchall()
     }
-    fingerprints = [item_fingerprint(item) for item in feed.items]
-    positions = _positions([existing[i.id][4] if i.id in existing else None for i in feed.items])
-    added: list[tuple[int, Item]] = []
-    changed: list[tuple[int, Item]] = []
-    unchanged_moved: list[tuple[int, int]] = []
+    writer = None if dry_run else _Writer(connection, source_id, revision_id)
+    old_keys: list[int | None] = []
+    rowids: list[int] = []  # each item's row (0 for a new item in a dry run)
+    keys_now: list[int] = []  # the key its row holds now
+    added: list[ItemChange] = []
+    changed: list[ItemChange] = []
     seen: set[str] = set()
-    for n, (item, fingerprint) in enumerate(zip(feed.items, fingerprints, strict=True)):
-        seen.add(item.id)
-        old = existing.get(item.id)
-        if old is None:
-            added.append((n, item))
-        elif old[1] != fingerprint:
-            changed.append((n, item))
-        elif old[4] != positions[n]:
-            unchanged_moved.append((positions[n], old[0]))
+    removed_first: list[str] | None = None
+    if isinstance(items, Sequence):
+        # Known in advance: remove first, so new rows take the lowest free rowids, as they
+        # always have (a rollback and its undo then give back the very same rows).
+        listed = {i.id for i in items}
+        removed_first = [item_id for item_id in existing if item_id not in listed]
+        if writer is not None:
+            writer.remove([existing[i][0] for i in removed_first])
+    for batch in _batches(items):
+        new: list[tuple[int, Item, str]] = []
+        edited: list[tuple[int, Item, str]] = []
+        for item in batch:
+            n = len(old_keys)
+            fingerprint = item_fingerprint(item)
+            seen.add(item.id)
+            old = existing.get(item.id)
+            if old is None:
+                old_keys.append(None)
+                rowids.append(0)
+                keys_now.append(n * POSITION_GAP)
+                new.append((n, item, fingerprint))
+                added.append(ItemChange(item.id, item.title, item.kind))
+                continue
+            old_keys.append(old[4])
+            rowids.append(old[0])
+            keys_now.append(old[4])
+            if old[1] != fingerprint:
+                edited.append((n, item, fingerprint))
+        old_items = load_items(connection, [existing[i.id][0] for _, i, _ in edited])
+        field_changes = {
+            i.id: _changed_fields(old_items[existing[i.id][0]], i) for _, i, _ in edited
+        }
+        # A fingerprint can differ while every field is equal (the fingerprint's recipe changed
+        # in a new msguide): such items are unchanged; only their stored fingerprint changes.
+        refreshed = [(existing[i.id][0], f) for _, i, f in edited if not field_changes[i.id]]
+        edited = [(n, i, f) for n, i, f in edited if field_changes[i.id]]
+        changed += [ItemChange(i.id, i.title, i.kind, field_changes[i.id]) for _, i, _ in edited]
+        if writer is not None:
+            for n, rowid in writer.write(new, [(existing[i.id][0], i, f) for _, i, f in edited]):
+                rowids[n] = rowid
+            writer.refresh(refreshed)
     removed_ids = [item_id for item_id in existing if item_id not in seen]
-
-    old_items = load_items(connection, [existing[i.id][0] for _, i in changed])
-    field_changes = {i.id: _changed_fields(old_items[existing[i.id][0]], i) for _, i in changed}
-    # A fingerprint can differ while every field is equal (the fingerprint's recipe changed in
-    # a new msguide): such items are unchanged; only their stored fingerprint is refreshed.
-    refreshed = [(n, i) for n, i in changed if not field_changes[i.id]]
-    changed = [(n, i) for n, i in changed if field_changes[i.id]]
+    if check is not None:
+        check()
     result = ImportResult(
         source=source_id,
         sequence=feed.sequence,
         applied=not dry_run,
-        added=tuple(ItemChange(i.id, i.title, i.kind) for _, i in added),
-        changed=tuple(ItemChange(i.id, i.title, i.kind, field_changes[i.id]) for _, i in changed),
+        added=tuple(added),
+        changed=tuple(changed),
         removed=tuple(ItemChange(i, existing[i][2], existing[i][3]) for i in removed_ids),
         previous_sequence=state.current_sequence,
         signature=signature_state,
         dry_run=dry_run,
         expires=feed.expires,
     )
-    if dry_run:
+    if writer is None:
         return result
-    assert revision_id is not None
-
-    connection.exec_driver_sql(
-        "CREATE TEMP TABLE IF NOT EXISTS touched_rows (id INTEGER PRIMARY KEY)"
+    if removed_first is None:
+        writer.remove([existing[i][0] for i in removed_ids])
+    positions = _positions(old_keys)
+    writer.move(
+        [
+            (key, rowid)
+            for key, now, rowid in zip(positions, keys_now, rowids, strict=True)
+            if key != now
+        ]
     )
-    connection.exec_driver_sql("DELETE FROM touched_rows")
-    stale = [existing[i][0] for i in removed_ids] + [existing[i.id][0] for _, i in changed]
-    _fill(connection, "touched_rows", stale)
-    # External-content FTS: old rows must be removed with their old values, before they change.
-    connection.exec_driver_sql(
-        f"INSERT INTO items_fts(items_fts, rowid, {_FTS_COLUMNS}) "
-        f"SELECT 'delete', id, {_FTS_COLUMNS} FROM items WHERE id IN (SELECT id FROM touched_rows)"
-    )
-    removed_rowids = [existing[i][0] for i in removed_ids]
-    for chunk in chunks(removed_rowids):
-        connection.exec_driver_sql(
-            f"DELETE FROM items WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk)
-        )
-
-    changed_rowids = [existing[i.id][0] for _, i in changed]
-    if changed:
-        connection.exec_driver_sql(
-            _ITEM_UPDATE,
-            [
-                (
-                    positions[n],
-                    *_content_values(item),
-                    fingerprints[n],
-                    revision_id,
-                    existing[item.id][0],
-                )
-                for n, item in changed
-            ],
-        )
-        for table in ("item_tags", "item_audiences", "item_categories", "attachments"):
-            for chunk in chunks(changed_rowids):
-                connection.exec_driver_sql(
-                    f"DELETE FROM {table} WHERE item_rowid IN ({','.join('?' * len(chunk))})",
-                    tuple(chunk),
-                )
-    if unchanged_moved:
-        connection.exec_driver_sql("UPDATE items SET position = ? WHERE id = ?", unchanged_moved)
-    if refreshed:
-        connection.exec_driver_sql(
-            "UPDATE items SET fingerprint = ?, position = ? WHERE id = ?",
-            [(fingerprints[n], positions[n], existing[item.id][0]) for n, item in refreshed],
-        )
-
-    next_rowid = (
-        int(connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM items").scalar_one()) + 1
-    )
-    added_rowids = list(range(next_rowid, next_rowid + len(added)))
-    if added:
-        connection.exec_driver_sql(
-            _ITEM_INSERT,
-            [
-                (
-                    rowid,
-                    source_id,
-                    item.id,
-                    positions[n],
-                    *_content_values(item),
-                    fingerprints[n],
-                    revision_id,
-                    revision_id,
-                )
-                for rowid, (n, item) in zip(added_rowids, added, strict=True)
-            ],
-        )
-    written = list(zip(changed_rowids, (i for _, i in changed), strict=True)) + list(
-        zip(added_rowids, (i for _, i in added), strict=True)
-    )
-    _insert_children(connection, written)
-
-    connection.exec_driver_sql("DELETE FROM touched_rows")
-    _fill(connection, "touched_rows", [rowid for rowid, _ in written])
-    connection.exec_driver_sql(
-        f"INSERT INTO items_fts(rowid, {_FTS_COLUMNS}) "
-        f"SELECT id, {_FTS_COLUMNS} FROM items WHERE id IN (SELECT id FROM touched_rows)"
-    )
-    connection.exec_driver_sql("DROP TABLE touched_rows")
-
+    writer.index()
     _replace_taxa(connection, feed)
     replace_pathways(connection, feed)
     connection.exec_driver_sql(
@@ -523,10 +610,132 @@ def _apply(
     )
     if new_revision:
         connection.exec_driver_sql(
-            "UPDATE revisions SET added = ?, changed = ?, removed = ? WHERE id = ?",
-            (len(added), len(changed), len(removed_ids), revision_id),
+            "UPDATE revisions SET added = ?, changed = ?, removed = ?, item_count = ? WHERE id = ?",
+            (len(added), len(changed), len(removed_ids), len(old_keys), revision_id),
         )
     return result
+
+
+def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Writer:
+    """Writes one import's rows batch by batch; the full-text index is filled at the end."""
+
+    def __init__(self, connection: Connection, source_id: str, revision_id: int | None) -> None:
+        assert revision_id is not None
+        self.connection = connection
+        self.source_id = source_id
+        self.revision_id = revision_id
+        self.next_rowid = 0  # known at the first write, after any rows removed first
+        for table in ("touched_rows", "written_rows"):
+            connection.exec_driver_sql(
+                f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)"
+            )
+            connection.exec_driver_sql(f"DELETE FROM {table}")
+
+    def write(
+        self, new: list[tuple[int, Item, str]], edited: list[tuple[int, Item, str]]
+    ) -> list[tuple[int, int]]:
+        """Insert `new` (index, item, fingerprint) and rewrite `edited` (rowid, item, fingerprint).
+
+        Returns (index, rowid) of each inserted item.
+        """
+        connection = self.connection
+        edited_rowids = [rowid for rowid, _, _ in edited]
+        if edited:
+            self._unindex(edited_rowids)
+            connection.exec_driver_sql(
+                _ITEM_UPDATE,
+                [
+                    (*_content_values(item), fingerprint, self.revision_id, rowid)
+                    for rowid, item, fingerprint in edited
+                ],
+            )
+            for table in ("item_tags", "item_audiences", "item_categories", "attachments"):
+                for chunk in chunks(edited_rowids):
+                    connection.exec_driver_sql(
+                        f"DELETE FROM {table} WHERE item_rowid IN ({','.join('?' * len(chunk))})",
+                        tuple(chunk),
+                    )
+        if not self.next_rowid:
+            self.next_rowid = 1 + int(
+                connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM items").scalar_one()
+            )
+        first = self.next_rowid
+        self.next_rowid += len(new)
+        if new:
+            connection.exec_driver_sql(
+                _ITEM_INSERT,
+                [
+                    (
+                        first + k,
+                        self.source_id,
+                        item.id,
+                        n * POSITION_GAP,
+                        *_content_values(item),
+                        fingerprint,
+                        self.revision_id,
+                        self.revision_id,
+                    )
+                    for k, (n, item, fingerprint) in enumerate(new)
+                ],
+            )
+        written = [(rowid, item) for rowid, item, _ in edited] + [
+            (first + k, item) for k, (_, item, _) in enumerate(new)
+        ]
+        _insert_children(connection, written)
+        _fill(connection, "written_rows", [rowid for rowid, _ in written])
+        return [(n, first + k) for k, (n, _, _) in enumerate(new)]
+
+    def refresh(self, rows: list[tuple[int, str]]) -> None:
+        """Store a new fingerprint for rows whose fields did not change."""
+        if rows:
+            self.connection.exec_driver_sql(
+                "UPDATE items SET fingerprint = ? WHERE id = ?", [(f, r) for r, f in rows]
+            )
+
+    def remove(self, rowids: list[int]) -> None:
+        self._unindex(rowids)
+        for chunk in chunks(rowids):
+            self.connection.exec_driver_sql(
+                f"DELETE FROM items WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk)
+            )
+
+    def move(self, keys: list[tuple[int, int]]) -> None:
+        """Give rows (key, rowid) their final sort keys."""
+        if keys:
+            self.connection.exec_driver_sql("UPDATE items SET position = ? WHERE id = ?", keys)
+
+    def index(self) -> None:
+        """Index the text of every row written (external-content FTS reads it from `items`)."""
+        connection = self.connection
+        connection.exec_driver_sql(
+            f"INSERT INTO items_fts(rowid, {_FTS_COLUMNS}) "
+            f"SELECT id, {_FTS_COLUMNS} FROM items WHERE id IN (SELECT id FROM written_rows)"
+        )
+        connection.exec_driver_sql("DROP TABLE touched_rows")
+        connection.exec_driver_sql("DROP TABLE written_rows")
+
+    def _unindex(self, rowids: list[int]) -> None:
+        """Take rows out of the index with their current text, before it changes."""
+        if not rowids:
+            return
+        connection = self.connection
+        connection.exec_driver_sql("DELETE FROM touched_rows")
+        _fill(connection, "touched_rows", rowids)
+        connection.exec_driver_sql(
+            f"INSERT INTO items_fts(items_fts, rowid, {_FTS_COLUMNS}) SELECT 'delete', id, "
+            f"{_FTS_COLUMNS} FROM items WHERE id IN (SELECT id FROM touched_rows)"
+        )
 
 
 def _driver(connection: Connection) -> sqlite3.Connection:

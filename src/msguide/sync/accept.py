@@ -5,12 +5,12 @@ Qt-free, so the desktop app runs it on a worker thread and the tests call it dir
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from msguide.errors import UntrustedFeedError
 from msguide.feed.model import Feed
-from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE, Limits, parse
+from msguide.feed.parse import Limits, parse
 from msguide.policy import Policy, SourcePolicy
 from msguide.store.db import Store
 from msguide.store.importer import ImportResult, Provenance, import_feed
@@ -27,7 +27,7 @@ def signature_url(url: str) -> str:
 
 def limits_for(policy: Policy) -> Limits:
     """The feed limits with the policy's size cap (`[network] max_feed_mb`)."""
-    return replace(DEFAULT_LIMITS, max_bytes=policy.network.max_feed_mb * MEGABYTE)
+    return policy.feed_limits()
 
 
 @dataclass(frozen=True, slots=True)
