@@ -59,7 +59,9 @@ def cli(home: Path, capsys: pytest.CaptureFixture[str], qapp: object):  # type: 
     return run
 
 
-# The real X display (Xvfb + openbox + taskbar) for tests that look at the window as people do.
+# The real X display (Xvfb + openbox + taskbar) for tests that look at the window as people do,
+# and the accessibility bus (D-Bus, at-spi2-core, pyatspi) on it: what screen readers get.
+from a11ykit import a11y_bus  # noqa: E402
 from displaykit import real_display  # noqa: E402
 
-__all__ = ["real_display"]
+__all__ = ["a11y_bus", "real_display"]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from msguide.ui.app import build_window
@@ -42,3 +43,20 @@ def open_window(qtbot: QtBot, home: Path) -> Iterator[WindowFactory]:
 @pytest.fixture
 def window(open_window: WindowFactory) -> MainWindow:
     return open_window()[0]
+
+
+def type_query(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    field = window.findChild(QLineEdit, "searchField")
+    assert field is not None
+    if field.text():
+        with qtbot.waitSignal(window.resultsShown, timeout=5000):
+            field.clear()
+    with qtbot.waitSignal(window.resultsShown, timeout=5000):
+        qtbot.keyClicks(field, text)
+    # keyClicks emits one textChanged per key; wait until the list matches the final text.
+    qtbot.waitUntil(
+        lambda: (
+            window.results_model.result is not None and window.results_model.result.text == text
+        ),
+        timeout=5000,
+    )

@@ -149,9 +149,10 @@ def test_a_cited_item_opens_in_the_detail_pane_and_leads_back(
     qtbot.waitUntil(view.isVisible, timeout=2000)
     assert view.step.id == "consent"  # type: ignore[union-attr]
     assert QApplication.focusWidget() is view.step_text
-    # Choosing a result in the list shows its detail in place of the pathway.
+    # Choosing a result in the list (a click) shows its detail in place of the pathway.
+    row = window.results_view.visualRect(window.results_model.index(0)).center()
     with qtbot.waitSignal(window.detailShown, timeout=5000):
-        window.results_view.setCurrentIndex(window.results_model.index(0))
+        qtbot.mouseClick(window.results_view.viewport(), Qt.MouseButton.LeftButton, pos=row)
     assert window.detail.isVisible() and not back.isVisible()
 
 
@@ -219,3 +220,32 @@ def test_new_content_reloads_the_pathway_and_keeps_the_walk(
     assert view.stored is not before  # read again from the store
     assert view.step is not None and view.step.id == "area"
     assert [step_id for step_id, _ in view.trail] == ["start", "always", "area"]
+
+
+def test_actions_act_on_the_cited_item_shown_and_on_nothing_behind_a_pathway(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # A result is highlighted first: it must not stay the target once a pathway covers it.
+    window.results_view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: window.current_item.target() is not None, timeout=5000)
+    view = open_by_keyboard(qtbot, window, "adult-may-be-victim")
+    QApplication.clipboard().clear()
+    press(
+        qtbot, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert QApplication.clipboard().text() == ""  # nothing is shown to copy
+    assert window.results_view.selectionModel().selectedIndexes() == []
+    press(qtbot, Qt.Key.Key_2)
+    press(qtbot, Qt.Key.Key_1)
+    press(qtbot, Qt.Key.Key_2)
+    link = view.findChild(WrappingButton, "pathwayCiteLink")
+    assert link is not None
+    link.setFocus()
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        press(qtbot, Qt.Key.Key_Return)
+    detail = window.detail.detail
+    assert detail is not None and detail.item.id == "nrm-guidance-adult" and detail.item.url
+    press(
+        qtbot, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert QApplication.clipboard().text() == detail.item.url

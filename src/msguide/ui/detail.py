@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -53,21 +55,21 @@ class DetailView(QScrollArea):
         layout.addWidget(self.placeholder)
 
         self.title = plain_label("detailTitle")
-        self.title.setAccessibleName("Title")
+        self.title.setAccessibleDescription("Title")
         self.meta = plain_label("detailMeta")
-        self.meta.setAccessibleName("Publisher and dates")
+        self.meta.setAccessibleDescription("Publisher and dates")
         self.audiences = plain_label("detailAudiences")
-        self.audiences.setAccessibleName("For")
+        self.audiences.setAccessibleDescription("For")
         self.categories = plain_label("detailCategories")
-        self.categories.setAccessibleName("Topics")
+        self.categories.setAccessibleDescription("Topics")
         self.contact = plain_label("detailContact")
-        self.contact.setAccessibleName("How to contact")
+        self.contact.setAccessibleDescription("How to contact")
         self.link = plain_label("detailLink")
-        self.link.setAccessibleName("Link address")
+        self.link.setAccessibleDescription("Link address")
         self.summary = plain_label("detailSummary")
-        self.summary.setAccessibleName("Summary")
+        self.summary.setAccessibleDescription("Summary")
         self.content = plain_label("detailContent")
-        self.content.setAccessibleName("Full text")
+        self.content.setAccessibleDescription("Full text")
 
         buttons = QHBoxLayout()
         self.open_button = QPushButton("&Open")
@@ -94,7 +96,7 @@ class DetailView(QScrollArea):
         buttons.addStretch(1)
 
         self.offline = plain_label("detailOffline")
-        self.offline.setAccessibleName("Documents on this computer")
+        self.offline.setAccessibleDescription("Documents on this computer")
         offline_buttons = QHBoxLayout()
         self.open_offline_button = QPushButton("Open offline cop&y")
         self.open_offline_button.setObjectName("openOfflineButton")
@@ -129,6 +131,10 @@ class DetailView(QScrollArea):
         layout.addWidget(self.content)
         layout.addStretch(1)
         self.setWidget(body)
+        # Its text is reached with Tab and read (and selected) with the keyboard, not only the
+        # mouse: a selectable label alone takes focus on a click only.
+        for label in (*self.fields, self.offline, self.summary, self.content):
+            label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         self.open_button.clicked.connect(self.openRequested)
         self.copy_button.clicked.connect(self.copyRequested)
@@ -138,6 +144,21 @@ class DetailView(QScrollArea):
         self.keep_offline_button.toggled.connect(self.keepOfflineToggled)
         self.apply_fonts()
         self.show_detail(None)
+
+    def reading_order(self) -> list[QWidget]:
+        """The pane's focusable parts from top to bottom (the window's tab order uses it)."""
+        return [
+            *self.fields,
+            self.open_button,
+            self.copy_button,
+            self.number_button,
+            self.favourite_button,
+            self.offline,
+            self.open_offline_button,
+            self.keep_offline_button,
+            self.summary,
+            self.content,
+        ]
 
     def apply_fonts(self) -> None:
         """Re-derive the title's size from the application font (zoom changes it). Not from
@@ -168,7 +189,23 @@ class DetailView(QScrollArea):
         self.favourite_button.blockSignals(False)
         self._update_favourite_text(favourite)
 
+    @contextmanager
+    def _focus_kept(self) -> Iterator[None]:
+        """Keep keyboard focus in the detail pane while its widgets hide and show: a focused
+        button that hides would pass focus down the tab chain (into another list)."""
+        focused = QApplication.focusWidget()
+        inside = focused is not None and self.isAncestorOf(focused)
+        if inside:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+        yield
+        if inside and focused is not None and focused.isVisibleTo(self) and focused.isEnabled():
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def show_detail(self, detail: ItemDetail | None) -> None:
+        with self._focus_kept():
+            self._show_detail(detail)
+
+    def _show_detail(self, detail: ItemDetail | None) -> None:
         self.detail = detail
         showing = detail is not None
         self.placeholder.setVisible(not showing)
@@ -182,7 +219,7 @@ class DetailView(QScrollArea):
             self.favourite_button,
         ):
             widget.setVisible(showing)
-        self.set_offline(None)
+        self._set_offline(None)
         if detail is None:
             return
         item = detail.item
@@ -235,6 +272,10 @@ class DetailView(QScrollArea):
 
     def set_offline(self, state: ItemOffline | None) -> None:
         """Show which of the item's documents are on this computer, and the offline actions."""
+        with self._focus_kept():
+            self._set_offline(state)
+
+    def _set_offline(self, state: ItemOffline | None) -> None:
         current = self.detail is not None and state is not None and state.rowid == self.detail.rowid
         if state is None or not current or not (state.attachments or state.kept):
             self.offline_sha256 = None

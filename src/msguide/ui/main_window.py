@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from msguide.settings import Settings
     from msguide.store.browse import ItemDetail, SidebarData
     from msguide.store.history import SourceStatus
-    from msguide.store.search import Filters
+    from msguide.store.search import Filters, Hit
     from msguide.ui.content import ContentService, SearchResult
     from msguide.ui.detail import DetailView
     from msguide.ui.news import NewsDock
@@ -102,9 +102,11 @@ class MainWindow(QMainWindow):
         if settings is not None:
             self.settings = settings
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
+        from msguide.ui.focus_ring import install_focus_rings
         from msguide.ui.offlining import OfflineUi
         from msguide.ui.pathways import install_pathways
         from msguide.ui.syncing import SyncUi
+        from msguide.ui.tab_order import apply_tab_order
 
         self.service = service
         self._build_status()
@@ -124,6 +126,8 @@ class MainWindow(QMainWindow):
         self.offline_ui: OfflineUi = OfflineUi(self)
         self.pathway_ui = install_pathways(self)  # issue 17: "What to do now"
         install_admin_tools(self)
+        self.focus_rings = install_focus_rings(self)
+        apply_tab_order(self)  # last: panes moved into place above change the tab chain
 
     # --- construction ---------------------------------------------------------------------
 
@@ -165,7 +169,7 @@ class MainWindow(QMainWindow):
         from msguide.ui.sidebar import SidebarModel
 
         self.notice = plain_label("noticeBar", selectable=False)
-        self.notice.setAccessibleName("Notice")
+        self.notice.setAccessibleDescription("Notice")
         self.notice.setFrameShape(QLabel.Shape.StyledPanel)
         self.notice.setMargin(6)
         self.notice.hide()
@@ -206,7 +210,7 @@ class MainWindow(QMainWindow):
         self.results_stack = QStackedWidget()
         self.results_stack.setObjectName("resultsStack")
         self.results_stack.setAccessibleName("Results area")
-        self.empty_state.setAccessibleName("No results")
+        self.empty_state.setAccessibleDescription("No results")
         self.results_stack.addWidget(self.results_view)
         self.results_stack.addWidget(self.empty_state)
 
@@ -260,9 +264,9 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         status = self.statusBar()
         self.count_label = plain_label("resultCount", selectable=False)
-        self.count_label.setAccessibleName("Number of results")
+        self.count_label.setAccessibleDescription("Number of results")
         self.content_label = plain_label("contentStatus", selectable=False)
-        self.content_label.setAccessibleName("Content loaded")
+        self.content_label.setAccessibleDescription("Content loaded")
         self.content_label.setWordWrap(False)
         self.count_label.setWordWrap(False)
         self.content_label.setText("Opening your content…")
@@ -290,6 +294,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        from msguide.ui.quick_hide import QuickHide
+
         a = self._action
         self.find_action = a(
             "&Search", ["Ctrl+F", "Ctrl+K"], self.focus_search, "Move to the search field"
@@ -320,8 +326,9 @@ class MainWindow(QMainWindow):
             "&Quick hide",
             ["Ctrl+Shift+H"],
             self.quick_hide,
-            "Clear the search and hide msguide at once",
+            "Hide every msguide window at once and clear what it showed",
         )
+        self.quick_hider = QuickHide(self, self.hide_action)
         self.quit_action = a("&Quit", ["Ctrl+Q"], self.close, "Close msguide")
         self.mark_read_action = a(
             "Mark all news &read",
@@ -393,6 +400,8 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.help_action)
 
     def _connect(self) -> None:
+        from msguide.ui.current_item import CurrentItem
+
         service = self.service
         service.ready.connect(self._store_ready)
         service.openFailed.connect(self._store_failed)
@@ -404,19 +413,15 @@ class MainWindow(QMainWindow):
         self.results_view.installEventFilter(self)
         self.news.view.installEventFilter(self)
         self.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
-        self.results_view.selectionModel().currentChanged.connect(self._result_changed)
+        self.current_item = CurrentItem(self)  # what the detail pane shows and actions target
         self.results_view.doubleClicked.connect(lambda _i: self.open_current())
         self.news.view.doubleClicked.connect(lambda _i: self.open_current())
-        self.news.itemChosen.connect(self._news_chosen)
         self.news.mark_all.clicked.connect(self.service.mark_all_news_read)
         self.detail.openRequested.connect(self.open_current)
         self.detail.copyRequested.connect(self.copy_link)
         self.detail.copyNumberRequested.connect(self.copy_number)
         self.detail.favouriteToggled.connect(self._favourite_toggled)
         self.notice_close.clicked.connect(self._dismiss_notice)
-        self.setTabOrder(self.search_field, self.sidebar)
-        self.setTabOrder(self.sidebar, self.results_view)
-        self.setTabOrder(self.results_view, self.detail)
 
     # --- store lifecycle ------------------------------------------------------------------
 
@@ -501,7 +506,21 @@ class MainWindow(QMainWindow):
         self.run_search()
 
     def _chooser(self, key: str) -> Callable[[], None]:
-        return lambda: self.choose_sidebar(key, focus_results=True)
+        return lambda: self.choose_view(key)
+
+    def choose_view(self, key: str) -> None:
+        """F2 and Ctrl+1…5: the whole view, as a worker expects (all contacts, the helpline
+        among them), so a search typed earlier is cleared, and the status bar says so."""
+        typed = self.search_field.text().strip()
+        if typed:
+            self.search_field.blockSignals(True)
+            self.search_field.clear()
+            self.search_field.blockSignals(False)
+        self.choose_sidebar(key, focus_results=True)
+        if typed:
+            self.show_message(
+                f"Search “{typed}” cleared: showing all of {self.current_sidebar_label()}."
+            )
 
     def choose_sidebar(self, key: str, *, focus_results: bool = False) -> None:
         index = self.sidebar_model.index_for_key(key)
@@ -530,18 +549,22 @@ class MainWindow(QMainWindow):
         self.service.search(self.search_field.text(), self.current_filters(), self._results_arrived)
 
     def _results_arrived(self, result: SearchResult) -> None:
+        from msguide.ui.announce import set_spoken_text
+
         current = self.results_model.hit(self.results_view.currentIndex().row())
         self.results_model.set_result(result)
         total = self.results_model.total
         where = self.current_sidebar_label()
+        typed = result.text.strip()
+        found = f" for “{typed}” in {where}" if typed else f" in {where}"
         if total == 0:
             self.results_stack.setCurrentWidget(self.empty_state)
             self.empty_state.setText(self._empty_text(result.text, where))
-            self.count_label.setText("No results")
+            set_spoken_text(self.count_label, "No results" + found)
         else:
             self.results_stack.setCurrentWidget(self.results_view)
             noun = "result" if total == 1 else "results"
-            self.count_label.setText(f"{total} {noun} in {where}")
+            set_spoken_text(self.count_label, f"{total} {noun}{found}")
             if current is not None:
                 row = self.results_model.row_of(current.rowid)
                 if row >= 0:
@@ -552,6 +575,7 @@ class MainWindow(QMainWindow):
             self.results_view.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
             if total:
                 self.results_view.setCurrentIndex(self.results_model.index(0))
+        self.current_item.sync()
         self.resultsShown.emit()
 
     def _empty_text(self, text: str, where: str) -> str:
@@ -576,19 +600,13 @@ class MainWindow(QMainWindow):
 
     # --- detail ---------------------------------------------------------------------------
 
-    def _result_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        hit = self.results_model.hit(current.row())
-        if hit is not None:
-            self.service.detail(hit.rowid, self._detail_loaded)
-
-    def _news_chosen(self, rowid: int) -> None:
-        hit = self.news.model.hit(self.news.model.row_of(rowid))
-        self.service.detail(rowid, self._detail_loaded)
-        if hit is not None and not hit.read:
-            self.news.model.update_hit(rowid, read=True)
+    def news_shown(self, hit: Hit) -> None:
+        """A news item reached the detail pane: it counts as read."""
+        if not hit.read:
+            self.news.model.update_hit(hit.rowid, read=True)
             self.service.mark_read([(hit.source, hit.id)])
 
-    def _detail_loaded(self, detail: ItemDetail | None) -> None:
+    def show_detail(self, detail: ItemDetail | None) -> None:
         self.detail.show_detail(detail)
         if detail is not None:
             self._view_timer.start()
@@ -599,57 +617,68 @@ class MainWindow(QMainWindow):
         if detail is not None:
             self.service.record_view(detail.source, detail.item.id)
 
+    # Actions read the highlighted row of the active list (see msguide.ui.current_item).
+
     def open_current(self) -> None:
-        detail = self.detail.detail
-        if detail is None:
+        target = self.current_item.target()
+        if target is None:
             return
         from msguide.ui.links import open_link
 
-        if open_link(detail.item.url, self):
-            self._record_view()
+        if open_link(target.url, self):
+            self.service.record_view(target.source, target.id)
 
     def copy_link(self) -> None:
-        detail = self.detail.detail
-        if detail is not None and detail.item.url:
+        target = self.current_item.target()
+        if target is not None and target.url:
             from msguide.ui.links import copy_text
 
-            copy_text(detail.item.url)
-            self.show_message(f"Copied the link to {detail.item.title}.")
+            copy_text(target.url)
+            self.show_message(f"Copied the link to {target.title}.")
 
     def copy_number(self) -> None:
-        detail = self.detail.detail
-        if detail is not None and detail.item.phone:
+        target = self.current_item.target()
+        if target is not None and target.phone:
             from msguide.ui.links import copy_text
 
-            copy_text(detail.item.phone)
-            self.show_message(f"Copied {detail.item.phone} ({detail.item.title}).")
+            copy_text(target.phone)
+            self.show_message(f"Copied {target.phone} ({target.title}).")
 
     def toggle_favourite(self) -> None:
-        detail = self.detail.detail
-        if detail is not None:
-            self._favourite_toggled(not detail.favourite)
+        target = self.current_item.target()
+        if target is not None:
+            self._favourite_toggled(not target.favourite)
 
     def _favourite_toggled(self, favourite: bool) -> None:
-        detail = self.detail.detail
-        if detail is None:
+        target = self.current_item.target()
+        if target is None:
             return
+        detail = self.detail.detail
+        shown = detail is not None and detail.rowid == target.rowid
         if self.service.read_only:
             self.show_message("Favourites cannot be saved: the content is open read-only.")
-            self.detail.set_favourite(detail.favourite)
+            if shown:
+                self.detail.set_favourite(target.favourite)
             return
-        self.detail.set_favourite(favourite)
-        self.results_model.update_hit(detail.rowid, favourite=favourite)
-        self.news.model.update_hit(detail.rowid, favourite=favourite)
-        self.service.set_favourite(detail.source, detail.item.id, favourite)
+        if shown:
+            self.detail.set_favourite(favourite)
+        self.results_model.update_hit(target.rowid, favourite=favourite)
+        self.news.model.update_hit(target.rowid, favourite=favourite)
+        self.service.set_favourite(target.source, target.id, favourite)
         self.show_message(
-            f"{'Added' if favourite else 'Removed'} “{detail.item.title}” "
+            f"{'Added' if favourite else 'Removed'} “{target.title}” "
             f"{'to' if favourite else 'from'} Favourites."
         )
 
     # --- news and status ------------------------------------------------------------------
 
     def _news_loaded(self, result: SearchResult) -> None:
+        current = self.news.model.hit(self.news.view.currentIndex().row())
         self.news.model.set_result(result)
+        row = self.news.model.row_of(current.rowid) if current is not None else -1
+        if row >= 0:
+            self.news.view.setCurrentIndex(self.news.model.index(row))
+        self.current_item.sync()
         unread = sum(1 for h in result.first_page if not h.read)
         if len(result.rowids) <= len(result.first_page):
             self.news.set_unread(unread)
@@ -676,11 +705,17 @@ class MainWindow(QMainWindow):
         self.statusShown.emit()
 
     def show_message(self, message: str) -> None:
+        from msguide.ui.announce import announce
+
         self.statusBar().showMessage(message, 8000)
+        announce(self.statusBar(), message)  # a status-bar message alone is never read out
 
     def show_notice(self, message: str) -> None:
+        from msguide.ui.announce import announce
+
         existing = self.notice.text()
         self.notice.setText(f"{existing}\n{message}" if existing else message)
+        announce(self.notice, message)
         self.notice.show()
         self.notice_close.show()
 
@@ -696,10 +731,7 @@ class MainWindow(QMainWindow):
         self.search_field.selectAll()
 
     def quick_hide(self) -> None:
-        self.search_field.clear()
-        self.detail.show_detail(None)
-        self.results_view.clearSelection()
-        self.showMinimized()
+        self.quick_hider.hide_now()
 
     def cycle_focus(self, step: int) -> None:
         panes: list[QWidget] = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -21,9 +21,8 @@ class CompactDelegate(ResultDelegate):
 
 
 class NewsDock(QDockWidget):
-    """Emits `itemChosen(rowid)` when a news item becomes current (it is then marked read)."""
-
-    itemChosen = Signal(int)
+    """News newest first; `msguide.ui.current_item` shows the highlighted one in the detail
+    pane (and marks it read)."""
 
     def __init__(self, service: ContentService, parent: QWidget | None = None) -> None:
         super().__init__("News", parent)
@@ -52,13 +51,7 @@ class NewsDock(QDockWidget):
         layout.addWidget(self.view)
         layout.addWidget(self.mark_all, 0, Qt.AlignmentFlag.AlignRight)
         self.setWidget(body)
-        self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.set_unread(0)
-
-    def _current_changed(self) -> None:
-        hit = self.model.hit(self.view.currentIndex().row())
-        if hit is not None:
-            self.itemChosen.emit(hit.rowid)
 
     def set_unread(self, unread: int) -> None:
         title = f"News ({unread} unread)" if unread else "News"

@@ -26,7 +26,7 @@ class OfflineUi(QObject):
         self.pack_import: PackImport | None = None
         self.network = QLabel("")
         self.network.setObjectName("networkStatus")
-        self.network.setAccessibleName("Network")
+        self.network.setAccessibleDescription("Network")
         window.statusBar().addPermanentWidget(self.network)
         self.network.hide()
         self.pack_action: QAction | None = None

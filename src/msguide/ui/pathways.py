@@ -134,6 +134,7 @@ class PathwayUi(QObject):
             self.view.show_step()
         self.return_button.hide()
         self.stack.setCurrentWidget(self.view)
+        self.window.current_item.release()  # no list row stays the target behind the pathway
         if self._focus_when_shown:
             self._focus_when_shown = False
             self.view.focus_step()
@@ -158,7 +159,7 @@ class PathwayUi(QObject):
 
     def _item_requested(self, rowid: int) -> None:
         self._item_from_pathway = True
-        self.window.service.detail(rowid, self.window._detail_loaded)
+        self.window.current_item.show_cited(rowid)  # actions then act on it
 
     def _detail_shown(self) -> None:
         self.stack.setCurrentWidget(self.window.detail)
@@ -170,6 +171,7 @@ class PathwayUi(QObject):
     def _return_to_pathway(self) -> None:
         self.return_button.hide()
         self.stack.setCurrentWidget(self.view)
+        self.window.current_item.release()
         self.view.focus_step()
 
     def _copy_number(self, phone: str, title: str) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLa
 
 EXTRA = (
     ("Down (in the search field)", "Move into the results"),
-    ("Enter (in the results)", "Open the chosen item's link"),
+    ("Enter (in a list)", "Open the highlighted item's link"),
     ("Escape (in the search field)", "Clear the search"),
     ("Tab / Shift+Tab", "Move between controls"),
 )

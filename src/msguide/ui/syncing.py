@@ -82,7 +82,7 @@ class SyncUi(QObject):
         window.addAction(self.action)
         self.status = QLabel("")
         self.status.setObjectName("syncStatus")
-        self.status.setAccessibleName("Update status")
+        self.status.setAccessibleDescription("Update status")
         self.progress = QProgressBar()
         self.progress.setObjectName("syncProgress")
         self.progress.setAccessibleName("Update progress")

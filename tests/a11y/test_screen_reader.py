@@ -1,0 +1,79 @@
+"""What a screen reader on Linux receives, read from the real accessibility bus (AT-SPI through
+pyatspi, tests/a11ykit.py) while the real msguide runs on a real X display: the content, not
+captions in its place."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from a11ykit import AccessibilityBus, Node
+
+HELPLINE_PHONE = "08000 121 700"  # the Modern Slavery Helpline, pinned in the bundled content
+CAPTIONS = {"Title", "Number of results", "How to contact", "Full text", "Summary", "Notice"}
+
+
+def labels(nodes: list[Node]) -> list[str]:
+    return [n.says() for n in nodes if n.role == "label" and "showing" in n.states]
+
+
+def test_the_count_is_read_as_text_and_no_label_is_a_caption(
+    a11y_bus: AccessibilityBus, home: Path
+) -> None:
+    a11y_bus.launch(home)
+    nodes = a11y_bus.wait_for(
+        lambda ns: any(re.fullmatch(r"\d+ results in All", s) for s in labels(ns)),
+        "the result count as a label's text",
+    )
+    shown = {n.name for n in nodes if n.role == "label" and "showing" in n.states}
+    assert not CAPTIONS & shown
+
+
+def test_the_detail_title_and_the_helplines_number_are_read_as_text(
+    a11y_bus: AccessibilityBus, home: Path
+) -> None:
+    app = a11y_bus.launch(home)
+    a11y_bus.display.key(app.window_id, "F2")  # Contacts & helplines, first one chosen
+    shown = "getattr(getattr(window.detail.detail, 'item', None), 'phone', None)"
+    app.wait_until(f"{shown} == {HELPLINE_PHONE!r}")
+    title = app.run("result = window.detail.title.text()")
+    nodes = a11y_bus.wait_for(
+        lambda ns: (
+            title in labels(ns)
+            and any(s.startswith(f"Phone: {HELPLINE_PHONE}") for s in labels(ns))
+            and any(re.fullmatch(r"\d+ results in Contacts & helplines", s) for s in labels(ns))
+        ),
+        f"the title {title!r}, the helpline's number and the count",
+    )
+    # The highlighted row, which the detail pane shows, is the focused item a reader speaks.
+    assert any(
+        n.role == "list item" and {"focused", "selected"} <= set(n.states) and title in n.says()
+        for n in nodes
+    )
+
+
+def test_a_new_count_is_announced_while_the_person_types(
+    a11y_bus: AccessibilityBus, home: Path
+) -> None:
+    app = a11y_bus.launch(home)
+    listening = a11y_bus.listen(6.0)
+    a11y_bus.display.key(app.window_id, "ctrl+f")
+    a11y_bus.display.type_text(app.window_id, "nrm")
+    events = listening.events()
+    heard = [text for kind, text in events if "for “nrm” in All" in text]
+    assert heard, events
+    announced = [text for kind, text in events if kind == "object:announcement"]
+    # Once typing stops: the count the person arrived at, not one per key.
+    assert announced and "for “nrm” in All" in announced[-1], events
+
+
+def test_status_messages_are_announced(a11y_bus: AccessibilityBus, home: Path) -> None:
+    app = a11y_bus.launch(home)
+    a11y_bus.display.key(app.window_id, "ctrl+f")
+    a11y_bus.display.type_text(app.window_id, "toolkit")
+    app.wait_until("window.results_model.result.text == 'toolkit'")
+    listening = a11y_bus.listen(4.0)
+    a11y_bus.display.key(app.window_id, "F2")
+    events = listening.events()
+    announced = [text for kind, text in events if kind == "object:announcement"]
+    assert any("“toolkit” cleared" in text for text in announced), events
