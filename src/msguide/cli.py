@@ -1,7 +1,9 @@
 """The command line (DESIGN.md §3): the contract that scripts and admins rely on.
 
 Every command prints one clear sentence on failure and exits with the documented code:
-0 success, 2 usage, 3 invalid or untrusted feed, 4 network, 5 local storage.
+0 success, 2 usage, 3 invalid or untrusted feed, 4 network, 5 local storage, and 1 for a bug
+in msguide (its traceback goes to the log only). `main` is that boundary (msguide.boundary);
+text quoted from the arguments goes through msguide.safetext before it is printed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from msguide import __version__
-from msguide.errors import ExitCode, MsguideError, StorageError, UsageError
+from msguide.errors import ExitCode, StorageError, UsageError
+from msguide.safetext import safe_json, safe_text
 
 # argparse and json load only for commands: starting the desktop app must not wait for them.
 if TYPE_CHECKING:
@@ -21,10 +24,9 @@ if TYPE_CHECKING:
 
 
 def _print_json(data: object, stream: TextIO | None = None) -> None:
-    import json
+    from msguide.jsonout import print_json
 
-    json.dump(data, stream or sys.stdout, ensure_ascii=False, indent=2)
-    (stream or sys.stdout).write("\n")
+    print_json(data, stream)
 
 
 def _open_store(read_only: bool = False) -> Any:
@@ -32,7 +34,7 @@ def _open_store(read_only: bool = False) -> Any:
 
     opened = open_user_store(read_only=read_only)
     for notice in opened.notices:  # a repair or a read-only fallback: say it once
-        print(f"msguide: {notice}", file=sys.stderr)
+        print(f"msguide: {safe_text(notice)}", file=sys.stderr)
     return opened.store
 
 
@@ -42,8 +44,6 @@ def _open_store(read_only: bool = False) -> Any:
 def cmd_search(args: argparse.Namespace) -> int:
     from msguide.store.search import MARK_END, MARK_START, Filters, search
 
-    if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
     filters = Filters(
         audience=args.audience, category=args.category, kind=args.kind, source=args.source
     )
@@ -228,11 +228,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     else:
         _write_file(Path(args.output), data)
-        print(f"Wrote {len(data):,} bytes to {args.output}", file=sys.stderr)
+        print(f"Wrote {len(data):,} bytes to {safe_text(args.output)}", file=sys.stderr)
     return ExitCode.OK
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    if not path.name or path.name in (".", ".."):
+        raise UsageError(f'"{path}" is not a file name to write to')
     try:
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_bytes(data)
@@ -247,8 +249,18 @@ def _write_file(path: Path, data: bytes) -> None:
 def _read_input(path: str, what: str = "a feed file") -> bytes:
     from msguide.importing import read_feed_file
 
-    # Bounded, and only a regular file: never /dev/zero or a pipe (issue 14).
+    # Bounded, and only a regular file: never /dev/zero or a pipe (issue 14); a name too long
+    # for the system is a usage error.
     return read_feed_file(Path(path), what=what)
+
+
+def _is_file(name: str) -> bool:
+    """Whether `name` names an existing file; a name the system cannot take (too long, a NUL)
+    is no file: `feed verify -k RW…` passes keys and .pub files through the same option."""
+    try:
+        return Path(name).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def cmd_feed_validate(args: argparse.Namespace) -> int:
@@ -275,7 +287,7 @@ def cmd_feed_validate(args: argparse.Namespace) -> int:
     else:
         pathways = f", {len(feed.pathways)} pathways" if feed.pathways else ""
         print(
-            f"{args.file} is a valid feed: {feed.source.id} sequence {feed.sequence}, "
+            f"{safe_text(args.file)} is a valid feed: {feed.source.id} sequence {feed.sequence}, "
             f"{len(feed.items)} items ({counts['resource']} resources, {counts['news']} news, "
             f"{counts['contact']} contacts){pathways}"
         )
@@ -325,7 +337,10 @@ def cmd_feed_keygen(args: argparse.Namespace) -> int:
     if os.name != "nt":
         secret_path.chmod(0o600)
     _write_file(public_path, keys.public)
-    print(f"Key {keys.key_id}: secret key in {secret_path}, public key in {public_path}.")
+    print(
+        f"Key {keys.key_id}: secret key in {safe_text(secret_path)}, "
+        f"public key in {safe_text(public_path)}."
+    )
     print("Pin this public key in the IT policy file:")
     print(f'  keys = ["{keys.public_base64}"]')
     return ExitCode.OK
@@ -342,7 +357,7 @@ def cmd_feed_sign(args: argparse.Namespace) -> int:
     signature = sign(data, secret, _password(args, confirm=False), file_name=Path(args.file).name)
     output = Path(args.output or f"{args.file}.minisig")
     _write_file(output, signature)
-    print(f"Signed {args.file}; signature in {output}")
+    print(f"Signed {safe_text(args.file)}; signature in {safe_text(output)}")
     return ExitCode.OK
 
 
@@ -351,9 +366,12 @@ def cmd_feed_verify(args: argparse.Namespace) -> int:
 
     data = _read_input(args.file)
     signature = _read_input(args.signature or f"{args.file}.minisig", "a signature file")
-    keys = [_read_input(k).decode() if Path(k).exists() else k for k in args.key]
+    keys = [
+        _read_input(k, "a key file").decode("utf-8", "replace") if _is_file(k) else k
+        for k in args.key
+    ]
     status = verify(data, signature, keys)
-    print(f"{args.file}: {status.describe()}")
+    print(f"{safe_text(args.file)}: {status.describe()}")
     return ExitCode.OK
 
 
@@ -365,7 +383,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     report = doctor_report(online=args.online)
     if args.json:
-        _print_json(report)
+        _print_json(safe_json(report))
     else:
         print(format_report(report))
     return ExitCode.OK if report["store"].get("ok") else ExitCode.STORAGE
@@ -380,8 +398,8 @@ def cmd_build_seed(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else root / "data" / "seed.sqlite"
     result = build_seed(feed, output)
     print(
-        f"Built {output} from {feed}: {result.source} sequence {result.sequence}, "
-        f"{len(result.added)} items"
+        f"Built {safe_text(output)} from {safe_text(feed)}: {result.source} sequence "
+        f"{result.sequence}, {len(result.added)} items"
     )
     return ExitCode.OK
 
@@ -459,12 +477,16 @@ def build_parser() -> argparse.ArgumentParser:
     add("gui", cmd_gui, "start the desktop app (the default)")
 
     search = add("search", cmd_search, "search the local store")
-    search.add_argument("text", help="words to look for; quotes make a phrase, -word excludes")
-    search.add_argument("--audience", metavar="ID")
-    search.add_argument("--category", metavar="ID")
+    search.add_argument(
+        "text", type=_text, help="words to look for; quotes make a phrase, -word excludes"
+    )
+    search.add_argument("--audience", type=_text, metavar="ID")
+    search.add_argument("--category", type=_text, metavar="ID")
     search.add_argument("--kind", choices=("resource", "news", "contact"))
-    search.add_argument("--source", metavar="ID")
-    search.add_argument("--limit", type=int, default=20, metavar="N")
+    search.add_argument("--source", type=_text, metavar="ID")
+    search.add_argument(
+        "--limit", type=_whole_number("--limit", 1, MAX_LIMIT), default=20, metavar="N"
+    )
     search.add_argument("--json", action="store_true", help="print results as JSON")
 
     path = add("pathway", lambda _a: _usage(path), "'What to do now' pathways: list, show")
@@ -498,18 +520,20 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--json", action="store_true")
 
     hist = add("history", cmd_history, "list the revisions held for each source")
-    hist.add_argument("--source", metavar="ID")
+    hist.add_argument("--source", type=_text, metavar="ID")
     hist.add_argument("--json", action="store_true")
 
     back = add("rollback", cmd_rollback, "make an earlier revision of a source current again")
-    back.add_argument("source", metavar="SOURCE")
-    back.add_argument("sequence", type=int, metavar="SEQUENCE")
+    back.add_argument("source", type=_text, metavar="SOURCE")
+    back.add_argument(
+        "sequence", type=_whole_number("SEQUENCE", 0, MAX_SEQUENCE), metavar="SEQUENCE"
+    )
     back.add_argument("--dry-run", action="store_true")
     back.add_argument("--json", action="store_true")
 
     exp = add("export", cmd_export, "write a source's current content as a feed")
     exp.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
-    exp.add_argument("--source", metavar="ID")
+    exp.add_argument("--source", type=_text, metavar="ID")
 
     feed = add("feed", lambda _a: _usage(feed), "feed tools for publishers: validate, sign, …")
     feed_commands = feed.add_subparsers(dest="feed_command", parser_class=_Parser, metavar="TOOL")
@@ -561,7 +585,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pack_create.add_argument("output", metavar="OUT.zip")
     pack_create.add_argument(
-        "--source", action="append", metavar="ID", help="only this source (repeatable)"
+        "--source", action="append", type=_text, metavar="ID", help="only this source (repeatable)"
     )
     pack_create.add_argument("--json", action="store_true")
 
@@ -575,8 +599,8 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         add(name, cmd_offline, text, offline_commands).add_argument("--json", action="store_true")
     keep = add("keep", cmd_offline, "keep an item's documents offline", offline_commands)
-    keep.add_argument("item", metavar="ID")
-    keep.add_argument("--source", metavar="ID")
+    keep.add_argument("item", type=_text, metavar="ID")
+    keep.add_argument("--source", type=_text, metavar="ID")
     keep.add_argument("--off", action="store_true", help="stop keeping it offline on purpose")
     add("clean", cmd_offline, "remove documents no current item needs", offline_commands)
     add("clear", cmd_offline, "remove every offline document", offline_commands)
@@ -595,14 +619,58 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+MAX_LIMIT = 100_000  # the most items a feed may hold
+MAX_SEQUENCE = 2**63 - 1  # SQLite's largest integer
+
+
+def _whole_number(what: str, low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, or one usage sentence."""
+    import argparse
+
+    def convert(text: str) -> int:
+        try:
+            number = int(text.strip()) if len(text) <= 40 else None
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= high:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {low} to {high}, not {safe_text(text[:40])}"
+            )
+        return number
+
+    return convert
+
+
+def _text(value: str) -> str:
+    """An argparse type for words and ids: text that can be looked up. A lone surrogate is how
+    Python holds bytes that are not UTF-8; no id or word can hold one (file names may)."""
+    import argparse
+
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        raise argparse.ArgumentTypeError(
+            f"{safe_text(value[:40])} is not valid text (it holds bytes that are not UTF-8)"
+        )
+    return value
+
+
 def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return ExitCode.USAGE
+    """`msguide feed` with no tool: one sentence naming the tools, like every usage error."""
+    import argparse
+
+    tools = [
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    ]
+    raise UsageError(f"{parser.prog} needs a tool: {', '.join(tools)} (see `{parser.prog} --help`)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Whatever it raises becomes its exit code and one sentence here."""
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
+    command = "msguide"
     try:
         if not argv or argv[0].startswith("-qt") or argv[0] in ("-platform", "-style"):
             return run_gui(argv)
@@ -612,21 +680,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command not in (None, "gui"):  # the desktop app starts its own log
             from msguide.logsetup import setup_logging
 
-            setup_logging(what=f"msguide {args.command}")
+            command = f"msguide {args.command}"
+            setup_logging(what=command)
         handler = getattr(args, "handler", None)
         if handler is None:
             return run_gui([])
         return int(handler(args))
-    except MsguideError as error:
-        if as_json:
-            _print_json(error.to_json())
-        else:
-            print(f"msguide: {error}", file=sys.stderr)
-        return int(error.exit_code)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return ExitCode.OK
+    except Exception as error:  # the one boundary: a sentence and an exit code, never a trace
+        from msguide.boundary import report_failure
+
+        return report_failure(error, as_json=as_json, what=command)
 
 
 def gui_main() -> int:

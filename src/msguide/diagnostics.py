@@ -11,6 +11,7 @@ from msguide import __version__
 from msguide.errors import MsguideError
 from msguide.paths import locations
 from msguide.policy import load_policy
+from msguide.safetext import safe_text
 
 
 def _versions() -> dict[str, str]:
@@ -86,7 +87,9 @@ def doctor_report(*, online: bool = False) -> dict[str, Any]:
     where = locations()
     policy = load_policy(where.policy)
     store = store_report(where.store)
-    sources = Settings(where.settings, policy).sources()
+    settings = Settings(where.settings, policy)
+    sources = settings.sources()
+    settings_problems = settings.problems
     return {
         "version": __version__,
         "versions": _versions(),
@@ -101,6 +104,8 @@ def doctor_report(*, online: bool = False) -> dict[str, Any]:
             "admin_tools": policy.admin_tools,
             "sync_interval_hours": policy.sync_interval_hours,
         },
+        # Settings problems include the policy's locks that do nothing or cannot apply.
+        "settings": {"path": str(where.settings), "problems": list(settings_problems)},
         "store": store,
         "sources": store.get("sources", []),
         "network": {
@@ -118,6 +123,8 @@ def format_report(report: dict[str, Any]) -> str:
     policy = report["policy"]
     lines.append(f"IT policy: {policy['path']} ({'present' if policy['exists'] else 'none'})")
     lines += [f"  problem: {p}" for p in policy["problems"]]
+    for problem in report.get("settings", {}).get("problems", []):
+        lines.append(f"  settings problem: {problem}")
     store = report["store"]
     if store.get("ok"):
         lines.append(
@@ -157,6 +164,10 @@ def format_report(report: dict[str, Any]) -> str:
             f"  last sync: {last}{when}"
             + (f": {feed['last_message']}" if feed["last_message"] else "")
         )
+        if feed.get("key_problem"):
+            lines.append(f"  key problem: {feed['key_problem']}")
         if "check" in feed:
             lines.append(f"  check now: {feed['check']}")
-    return "\n".join(lines)
+    # The report quotes paths, URLs and messages from files and servers: none of their control
+    # or direction characters may reach the terminal or the Diagnostics window raw.
+    return safe_text("\n".join(lines), multiline=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import ClassVar
 
+from msguide.safetext import safe_text
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -26,9 +28,12 @@ class MsguideError(Exception):
     code: ClassVar[str] = "error"
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
+        # Messages quote input (file names, URLs, keys): whatever shows them, CLI, log or
+        # window, gets them with every control and direction mark made visible.
+        message = safe_text(message)
         super().__init__(message)
         self.message = message
-        self.path = path
+        self.path = None if path is None else safe_text(path)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message

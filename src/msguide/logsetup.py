@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from msguide import __version__
+from msguide.safetext import safe_text
 
 LOG_NAME = "msguide.log"
 MAX_BYTES = 1_000_000
@@ -24,6 +25,14 @@ log = logging.getLogger("msguide")
 
 class _FileHandler(logging.handlers.RotatingFileHandler):
     """Marks the handler as ours so a later call can find and replace it."""
+
+
+class _SafeFormatter(logging.Formatter):
+    """Log lines quote input (paths, URLs, error messages): no escape sequence or direction
+    mark may reach whoever reads the log in a terminal (msguide.safetext)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return safe_text(super().format(record), multiline=True)
 
 
 def setup_logging(folder: Path | None = None, what: str = "msguide") -> Path | None:
@@ -45,10 +54,18 @@ def setup_logging(folder: Path | None = None, what: str = "msguide") -> Path | N
     except (OSError, ValueError):
         # Never fail start-up over a log file (`msguide doctor` shows the folder to check).
         return None
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(_SafeFormatter(FORMAT))
     log.addHandler(handler)
     log.info("%s %s started (pid %d)", what, __version__, os.getpid())
     return path
+
+
+def current_log_file() -> Path | None:
+    """The log file msguide writes to now, if any."""
+    for handler in log.handlers:
+        if isinstance(handler, _FileHandler):
+            return Path(handler.baseFilename)
+    return None
 
 
 def stop_logging() -> None:

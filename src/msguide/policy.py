@@ -25,7 +25,7 @@ from __future__ import annotations
 import codecs
 import os
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -34,12 +34,14 @@ from urllib.parse import urlsplit
 from msguide.feed.links import is_loopback_host
 from msguide.filereading import FileTooLargeError, SpecialFileError, read_regular_file
 from msguide.policy_registry import (
+    POLICY_KINDS,
     POLICY_ORIGIN,
     RegistryPolicyError,
     RegistryReader,
     registry_document,
     system_registry,
 )
+from msguide.safetext import safe_text
 
 if TYPE_CHECKING:
     from msguide.feed.parse import Limits
@@ -123,36 +125,74 @@ def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
     return value
 
 
+def _number(value: Any, where: str) -> float:
+    try:
+        return float(_expect(value, (int, float), where))
+    except OverflowError:  # an integer of hundreds of digits
+        raise _InvalidPolicyError(f"{where} is far too large") from None
+
+
+def _host(url: str, where: str) -> tuple[str, str]:
+    """The scheme and host of `url`; a malformed address is a policy problem, not a crash."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        _ = parts.port
+    except ValueError:
+        raise _InvalidPolicyError(f"{where} is not a valid web address") from None
+    return parts.scheme, host
+
+
+def _pinned_key(raw: Any, where: str) -> str:
+    """A pinned key must be a minisign public key (the RW… line of a .pub file): a mistyped
+    one could never verify anything, so it is a problem IT must see, not a silent refusal."""
+    import base64
+    import binascii
+
+    text: str = _expect(raw, str, where)
+    line = [part for part in text.strip().splitlines() if part.strip()][-1:] or [""]
+    try:
+        decoded = base64.b64decode(line[0].strip(), validate=True)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if len(decoded) != 42 or not decoded.startswith(b"Ed"):
+        raise _InvalidPolicyError(
+            f'{where} "{text[:24]}…" is not a minisign public key; keys look like RW… '
+            "(56 characters, the second line of the publisher's .pub file)"
+        )
+    return text
+
+
 def _source(raw: Any, index: int) -> SourcePolicy:
     where = f"sources[{index}]"
     table = _expect(raw, dict, where)
     url = _expect(table.get("url"), str, f"{where}.url")
-    parts = urlsplit(url)
+    scheme, host = _host(url, f"{where}.url")
     insecure = bool(
         _expect(table.get("allow_insecure_http", False), bool, f"{where}.allow_insecure_http")
     )
-    if parts.scheme == "http":
-        if not (insecure or is_loopback_host(parts.hostname or "")):
+    if scheme == "http":
+        if not (insecure or is_loopback_host(host)):
             raise _InvalidPolicyError(
                 f"{where}.url uses http://; use https:// "
                 "(or set allow_insecure_http = true for a local mirror)"
             )
-    elif parts.scheme != "https" or not parts.hostname:
+    elif scheme != "https" or not host:
         raise _InvalidPolicyError(f"{where}.url must be an https:// address")
-    keys = tuple(
-        _expect(k, str, f"{where}.keys")
-        for k in _expect(table.get("keys", []), list, f"{where}.keys")
-    )
     source_id = table.get("id")
-    if source_id is None and keys:
-        # Without the id, the pinned keys could not be matched to a feed file imported by hand,
-        # which would then be accepted unsigned.
+    if source_id is None:
+        # Feeds are matched to entries by id. Without one, pinned keys could not be matched to
+        # a feed file imported by hand (accepted unsigned), and allow_unsigned would let the
+        # entry's server stand in for any source the policy does not name.
         raise _InvalidPolicyError(
-            f"{where}.id is missing: a source with pinned keys needs the id its feed gives in "
+            f"{where}.id is missing: every source needs the id its feed gives in "
             '_msguide.source.id (for example id = "hiow-msp")'
         )
-    if source_id is not None:
-        _expect(source_id, str, f"{where}.id")
+    _expect(source_id, str, f"{where}.id")
+    keys = tuple(
+        _pinned_key(k, f"{where}.keys[{n}]")
+        for n, k in enumerate(_expect(table.get("keys", []), list, f"{where}.keys"))
+    )
     return SourcePolicy(
         url=url,
         id=source_id,
@@ -163,7 +203,7 @@ def _source(raw: Any, index: int) -> SourcePolicy:
 
 
 def _seconds(table: dict[str, Any], key: str, default: float) -> float:
-    value = float(_expect(table.get(key, default), (int, float), f"network.{key}"))
+    value = _number(table.get(key, default), f"network.{key}")
     if not 0.1 <= value <= 3600:
         raise _InvalidPolicyError(f"network.{key} should be between 0.1 and 3600")
     return value
@@ -185,14 +225,67 @@ def _network(raw: Any, origin: str) -> NetworkPolicy:
     )
 
 
+def _known_names() -> dict[str, frozenset[str]]:
+    """Every table a policy may hold, with its keys: POLICY_KINDS and the lockable settings."""
+    known: dict[str, set[str]] = {}
+    for dotted in (*POLICY_KINDS, *_setting_kinds()):
+        table, key = dotted.split(".", 1)
+        known.setdefault(table, set()).add(key)
+    return {table: frozenset(keys) for table, keys in known.items()}
+
+
+def _unknown(name: str, where: str, known: Collection[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    hint = f' (did you mean "{close[0]}"?)' if close else ""
+    return f'{where} "{name}" is not one msguide knows{hint}'
+
+
+def _check_names(document: dict[str, Any]) -> None:
+    """A misspelt table or key ([[source]], tool = false) would silently drop what IT meant,
+    pinned keys included: any name msguide does not know makes the policy broken. All of
+    them are named at once, so IT can fix the file in one go."""
+    known = _known_names()
+    unknown: list[str] = []
+    for table, value in document.items():
+        if table not in known:
+            unknown.append(_unknown(table, "the table or key", known))
+            continue
+        entries = value if isinstance(value, list) and table == "sources" else [value]
+        for number, entry in enumerate(entries):
+            where = f"[[sources]] number {number + 1}" if table == "sources" else f"[{table}]"
+            for key in entry if isinstance(entry, dict) else ():
+                if key not in known[table]:
+                    unknown.append(_unknown(key, f"{where} has a key", known[table]))
+    if unknown:
+        more = f"; and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise _InvalidPolicyError("; ".join(unknown[:5]) + more)
+
+
+def _check_unique(sources: tuple[SourcePolicy, ...]) -> None:
+    """Two entries for one source: whichever came first would win, so an allow_unsigned entry
+    could undo the other's pinned keys. IT must say it once."""
+    for field_name in ("id", "url"):
+        seen: set[str | None] = set()
+        for number, source in enumerate(sources):
+            value = getattr(source, field_name)
+            if value in seen:
+                raise _InvalidPolicyError(
+                    f'sources[{number}].{field_name} "{value}" is listed twice; give each '
+                    "source one entry (list both keys in it during a key change)"
+                )
+            seen.add(value)
+
+
 def parse_policy(document: dict[str, Any], origin: str) -> Policy:
+    _check_names(document)
     sources = tuple(
         _source(s, n) for n, s in enumerate(_expect(document.get("sources", []), list, "sources"))
     )
+    _check_unique(sources)
     sync = _expect(document.get("sync", {}), dict, "[sync]")
-    hours = float(
-        _expect(sync.get("interval_hours", DEFAULT_SYNC_HOURS), (int, float), "sync.interval_hours")
-    )
+    hours = _number(sync.get("interval_hours", DEFAULT_SYNC_HOURS), "sync.interval_hours")
     if not 0.25 <= hours <= 24 * 30:
         raise _InvalidPolicyError("sync.interval_hours should be between 0.25 and 720")
     offline = _expect(document.get("offline", {}), dict, "[offline]")
@@ -237,8 +330,10 @@ def safe_fallback(origin: str, problem: str) -> Policy:
         unlisted_unsigned=False,
         origin=origin,
         problems=(
-            f"{problem}; msguide ignores it and uses safe defaults (signed feeds only, admin "
-            "tools hidden). Tell your IT team.",
+            safe_text(
+                f"{problem}; msguide ignores it and uses safe defaults (signed feeds only, "
+                "admin tools hidden). Tell your IT team."
+            ),
         ),
     )
 
@@ -273,9 +368,11 @@ def read_policy(
         return Policy(
             origin="defaults",
             problems=(
-                f"The IT policy file {path} is ignored because this account can change it, so "
-                "anyone could have put it there. IT: allow only administrators to write it, or "
-                f"set the policy with Group Policy in {POLICY_ORIGIN}.",
+                safe_text(
+                    f"The IT policy file {path} is ignored because this account can change it, "
+                    "so anyone could have put it there. IT: allow only administrators to write "
+                    f"it, or set the policy with Group Policy in {POLICY_ORIGIN}."
+                ),
             ),
         )
     return load_policy_file(path)
@@ -312,6 +409,10 @@ def load_policy_file(path: Path) -> Policy:
         problem = "is not text in UTF-8; save it as UTF-8"
     except tomllib.TOMLDecodeError as error:
         problem = f"is not valid TOML ({error})"
+    except RecursionError:  # thousands of nested [[[…]]]: Python's TOML reader gives up
+        problem = "is nested too deeply to read"
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        problem = "holds a number far too long to read"
     except _InvalidPolicyError as error:
         problem = f"has a problem: {error}"
     return safe_fallback(str(path), f"The IT policy file {path} {problem}")

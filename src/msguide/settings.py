@@ -15,6 +15,7 @@ from typing import Any
 from msguide.atomic import write_atomically
 from msguide.errors import StorageError, UsageError
 from msguide.policy import DEFAULT_SYNC_HOURS, Policy, SourcePolicy
+from msguide.safetext import safe_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,8 @@ class Settings:
         self._sources: list[SourcePolicy] = []
         self._load()
         self._check_locks()
+        # Problems quote the files (lock names, TOML errors): shown in the window and the log.
+        self.problems = [safe_text(p) for p in self.problems]
 
     def _check_locks(self) -> None:
         """Say when a lock names no setting or gives a value it cannot take (IT's typo)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -125,3 +126,23 @@ def test_the_cli_refuses_import_and_rollback_when_hidden(
     assert cli("history").code == 0  # reading the history is not an admin tool
     write(policy_path, "[admin]\ntools = true\n")
     assert cli("import", str(feed), "--dry-run").code == 0
+
+
+def test_a_policy_typo_is_a_broken_policy_in_the_window_and_the_log(
+    qtbot: QtBot,
+    policy_path: Path,
+    open_window: WindowFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """[[source]] for [[sources]] used to be ignored silently, pinned key and all (issue 14);
+    the key quoted in the notice is shown visibly, never as a raw escape."""
+    write(policy_path, '[["source\\u001b]0;owned\\u0007"]]\nid = "x"\n')
+    with caplog.at_level(logging.WARNING, logger="msguide"):
+        window, _ = open_window()
+        assert window.findChild(QAction, "importAction") is None
+        qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=5000)
+    text = window.notice.text()
+    assert 'the table or key "source\u241b]0;owned\u2407" is not one msguide knows' in text
+    assert "safe defaults" in text and "\x1b" not in text
+    logged = [r.getMessage() for r in caplog.records if "IT policy problem" in r.getMessage()]
+    assert logged and '"source\u241b]0;owned\u2407"' in logged[0]

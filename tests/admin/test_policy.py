@@ -64,12 +64,30 @@ def test_the_documented_example_is_valid_and_complete() -> None:
         (b"[offline]\ncap_mb = -5\n", ["offline.cap_mb should be between"]),
         (b"[[sources]]\nurl = 'http://example.org/feed.json'\n", ["uses http://"]),
         (b"[[sources]]\nurl = 'ftp://example.org/feed.json'\n", ["must be an https:// address"]),
+        (b"[[sources]]\nid = 'x'\nurl = 'http://127.attacker.example/f.json'\n", ["uses http://"]),
+        (b"[[sources]]\nid = 'x'\nurl = 'http://127.0.0.1.nip.io/f.json'\n", ["uses http://"]),
         (b"[[sources]]\nid = 'x'\n", ["sources[0].url should be str"]),
-        (b"[[sources]]\nurl = 'https://e.org/f.json'\nkeys = 'RW'\n", ["keys should be list"]),
+        (
+            b"[[sources]]\nid = 'x'\nurl = 'https://e.org/f.json'\nkeys = 'RW'\n",
+            ["keys should be list"],
+        ),
+        (
+            b"[[sources]]\nid = 'x'\nurl = 'https://e.org/f.json'\nkeys = ['RWQ']\n",
+            ['keys[0] "RWQ…" is not a minisign'],
+        ),
+        (
+            b"[[sources]]\nid = 'x'\nurl = 'https://e.org/f.json'\n"
+            b"keys = ['RWS6MefCRj6W9Q6WQcWyj27DzDNm4ljKI2OdW7xPTRQP0MaJ/E21aHN']\n",
+            ["is not a minisign public key"],
+        ),
         (b"[[sources]]\nurl = 'https://e.org/f.json'\nkeys = ['RWQ']\n", ["id is missing"]),
         (b"sources = 'https://example.org'\n", ["sources should be list"]),
         (b"[locks]\nsettings = 'sync.interval_hours'\n", ["locks.settings should be list"]),
         (b"\xff\xfe\x00garbage\xc3", ["is not"]),
+        (b"[sync]\ninterval_hours = 1" + b"0" * 400 + b"\n", ["sync.interval_hours is far too"]),
+        (b"[sync]\ninterval_hours = 1" + b"0" * 5000 + b"\n", ["a number far too long"]),
+        (b"[[sources]]\nid = 'x'\nurl = 'https://[::1/feed.json'\n", ["not a valid web address"]),
+        (b"[[sources]]\nid = 'x'\nurl = 'https://e.org:99999/f.json'\n", ["not a valid web"]),
         (b"\x00\x01\x02\x03", ["is not valid TOML"]),
     ],
 )
@@ -91,7 +109,7 @@ def test_no_policy_and_an_empty_policy_mean_open_defaults(tmp_path: Path) -> Non
     for policy in (
         load_policy(tmp_path / "missing.toml"),
         load_policy(write(tmp_path / "empty.toml", b"")),
-        load_policy(write(tmp_path / "comment.toml", b"# nothing set yet\n[future]\nkey = 1\n")),
+        load_policy(write(tmp_path / "comment.toml", b"# nothing set yet\n")),
     ):
         assert policy.problems == ()
         assert policy.admin_tools is True
@@ -148,3 +166,78 @@ def test_locked_values_the_settings_cannot_take_and_unknown_locks_are_reported(
     assert settings.get("ui.zoom_percent") == 100  # msguide's default, not the bad value
     assert any("locks a setting to a value it cannot take" in p for p in settings.problems)
     assert any('locks "sync.nope"' in p for p in settings.problems)
+
+
+# Policy mistakes found by trying what a careless admin would write (issue 14).
+PINNED = (
+    "id = 'hiow-msp'\nurl = 'https://e.org/f.json'\n"
+    "keys = ['RWS6MefCRj6W9Q6WQcWyj27DzDNm4ljKI2OdW7xPTRQP0MaJ/E21aHN6']\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("[[source]]\n" + PINNED, ['the table or key "source"', 'did you mean "sources"']),
+        ("[admin]\ntool = false\n", ['[admin] has a key "tool"', 'did you mean "tools"']),
+        ("[sync]\ninterval_hour = 6\n", ['"interval_hour"', 'did you mean "interval_hours"']),
+        ("[[sources]]\n" + PINNED + "key = []\n", ["[[sources]] number 1", '"key"']),
+        ("admin_tools = false\n", ['"admin_tools"']),
+        ("[future]\nkey = 1\n", ['"future"']),
+        ("[ui]\nzoom = 150\n", ['[ui] has a key "zoom"']),
+        ('["\\u001b]0;owned\\u0007\\u202e"]\nx = 1\n', ["\u241b]0;owned\u2407<U+202E>"]),
+    ],
+    ids=["[[source]]", "tool", "interval_hour", "sources-key", "top-level", "future", "ui", "esc"],
+)
+def test_an_unknown_table_or_key_makes_the_policy_broken(
+    tmp_path: Path, content: str, words: list[str]
+) -> None:
+    """A typo used to drop what IT meant silently (the pinned key, then unsigned feeds passed)."""
+    path = write(tmp_path / "msguide.toml", content)
+    policy = load_policy(path)
+    assert_safe_fallback(policy, *words)
+    assert "\x1b" not in policy.problems[0] and "\u202e" not in policy.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (
+            "[[sources]]\nid = 'hiow-msp'\nurl = 'https://mirror.example/f.json'\n"
+            "allow_unsigned = true\n[[sources]]\n" + PINNED,
+            ['sources[1].id "hiow-msp" is listed twice'],
+        ),
+        (
+            "[[sources]]\n" + PINNED + "[[sources]]\nid = 'other'\nurl = 'https://e.org/f.json'\n",
+            ['sources[1].url "https://e.org/f.json" is listed twice'],
+        ),
+        (
+            "[[sources]]\nurl = 'https://mirror.example/f.json'\nallow_unsigned = true\n",
+            ["sources[0].id is missing"],
+        ),
+        ("[[sources]]\nurl = 'https://mirror.example/f.json'\n", ["sources[0].id is missing"]),
+    ],
+    ids=["duplicate-id", "duplicate-url", "no-id-unsigned", "no-id"],
+)
+def test_duplicate_sources_and_entries_without_an_id_make_the_policy_broken(
+    tmp_path: Path, content: str, words: list[str]
+) -> None:
+    """The first entry used to win (an allow_unsigned one undid the pinned key), and an entry
+    without an id accepted any source's feed unsigned."""
+    assert_safe_fallback(load_policy(write(tmp_path / "msguide.toml", content)), *words)
+
+
+@pytest.mark.parametrize("opening", ["[", "{b = "])
+def test_a_deeply_nested_policy_is_broken_not_a_crash(tmp_path: Path, opening: str) -> None:
+    closing = "]" if opening == "[" else "}"
+    path = write(tmp_path / "msguide.toml", f"a = {opening * 50_000}1{closing * 50_000}\n")
+    assert_safe_fallback(load_policy(path), str(path), "is n")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_or_a_huge_file_as_the_policy_is_broken_not_a_hang(tmp_path: Path) -> None:
+    link = tmp_path / "msguide.toml"
+    link.symlink_to("/dev/zero")
+    assert_safe_fallback(load_policy(link), "not a regular file")
+    big = write(tmp_path / "big.toml", b"# " + b"x" * 2 * 1024 * 1024 + b"\n")
+    assert_safe_fallback(load_policy(big), "not a regular file of at most 1024 KB")

@@ -157,6 +157,12 @@ def test_no_policy_key_means_the_file_decides(tmp_path: Path) -> None:
         ({"Sources": {"keys": {"0": {"values": {"Url": 5}}}}}, [r"Sources\0\Url", "REG_SZ"]),
         ({"Sources": {"keys": {"0": {"values": {"Id": "x"}}}}}, ["sources[0].url"]),
         ({"Offline": {"values": {"Attachments": "some"}}}, ["all, pinned or none"]),
+        ({"Admin": {"values": {"Tool": 0}}}, ['"tool"', 'did you mean "tools"']),
+        ({"Source": {"keys": {"0": {"values": {"Id": "x"}}}}}, ['"source"', '"sources"']),
+        (
+            {"Sources": {"keys": {"0": {"values": {"Url": "https://e/f", "AllowUnsigned": 1}}}}},
+            ["sources[0].id is missing"],
+        ),
     ],
 )
 def test_a_broken_registry_policy_falls_back_to_safe_defaults(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -338,3 +339,24 @@ def test_a_feed_with_impossible_dates_is_refused_by_a_sync_and_the_content_kept(
     outcome = sync_json(cli, expected_code=3)
     assert outcome["status"] == "refused" and words in outcome["message"]
     assert snapshot(store_path) == before
+
+
+def test_a_users_source_without_an_id_cannot_take_over_a_source_under_a_broken_policy(
+    cli: Any, server: FeedServer, home: Path
+) -> None:
+    """An id-less allow_unsigned entry accepted whatever source its server claimed (issue 14).
+    Its feed must also pass the policy's trust for that source: under a broken policy (safe
+    defaults) an unsigned feed is refused, so the bundled content stays."""
+    publish(server, feed_document(source_id="hiow-msp", sequence=99_999), None, "/mirror.json")
+    Path(os.environ["MSGUIDE_POLICY"]).write_text("[admin]\ntool = false\n", encoding="utf-8")
+    settings = home / "config" / "settings.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(
+        f'[[sources]]\nurl = "{server.url("/mirror.json")}"\nallow_unsigned = true\n'
+    )
+    before = cli("history", "--source", "hiow-msp", "--json").out
+    done = cli("sync", "--json")
+    assert done.code == 3, done.out + done.err
+    [outcome] = json.loads(done.out)
+    assert outcome["status"] == "refused" and "unsigned feeds are not allowed" in outcome["message"]
+    assert cli("history", "--source", "hiow-msp", "--json").out == before

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from servers import FeedServer, Route
 
+from msguide.feed.links import is_loopback_host
 from msguide.sync.qt_transport import QtTransport
 from msguide.sync.service import fetch_blocking
 from msguide.sync.transport import (
@@ -165,6 +166,9 @@ def test_plain_http_redirects_are_followed_only_between_loopback_addresses(
     server.routes["/away"] = Route(behaviour="redirect", location="http://feeds.example.org/f.json")
     refused = fetch(transport, server.url("/away"))
     assert isinstance(refused, FetchFailure) and refused.kind == "insecure_redirect"
+    # A name that only starts like a loopback address: refused before it is looked up.
+    server.routes["/nip"] = Route(behaviour="redirect", location="http://127.0.0.1.nip.io/f.json")
+    assert fetch(transport, server.url("/nip")).kind == "insecure_redirect"  # type: ignore[union-attr]
     server.routes["/ftp"] = Route(behaviour="redirect", location="ftp://127.0.0.1/feed.json")
     assert fetch(transport, server.url("/ftp")).kind == "insecure_redirect"  # type: ignore[union-attr]
 
@@ -198,6 +202,17 @@ def test_an_untrusted_certificate_fails_and_an_added_ca_is_trusted(
         ("file:///etc/passwd", True, None, False),
         ("ftp://feeds.example.org/f.json", True, None, False),
         ("https:///no-host", False, None, False),
+        ("http://127.9.8.7/f.json", False, None, True),
+        ("http://127.0.0.1/f.json", False, "http://127.0.0.1/old.json", True),
+        # Names that merely start like a loopback address can point anywhere (issue 14).
+        ("http://127.attacker.example/f.json", False, None, False),
+        ("http://127.0.0.1.nip.io/f.json", False, None, False),
+        ("http://localhost.attacker.example/f.json", False, None, False),
+        ("http://127.0.0.1.nip.io/f.json", False, "http://127.0.0.1/old.json", False),
+        ("http://[::1]@127.attacker.example/f.json", False, None, False),
+        # Malformed addresses are refused in words, not with a ValueError.
+        ("https://[::1/feed.json", False, None, False),
+        ("https://feeds.example.org:99999/f.json", False, None, False),
     ],
 )
 def test_which_addresses_may_be_fetched(
@@ -205,3 +220,25 @@ def test_which_addresses_may_be_fetched(
 ) -> None:
     refusal = refusal_for(url, allow_insecure_http=insecure, redirected_from=previous)
     assert (refusal == "") is allowed, refusal
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.255.0.9", True),
+        ("[::1]", True),
+        ("::1", True),
+        ("LocalHost", True),
+        ("127.attacker.example", False),
+        ("127.0.0.1.nip.io", False),
+        ("127.", False),
+        ("localhost.", False),
+        ("localhost.example", False),
+        ("128.0.0.1", False),
+        ("::2", False),
+        ("", False),
+    ],
+)
+def test_only_loopback_addresses_and_localhost_are_loopback(host: str, loopback: bool) -> None:
+    assert is_loopback_host(host) is loopback

@@ -67,5 +67,19 @@ def is_allowed_link(url: str) -> bool:
 
 
 def is_loopback_host(host: str) -> bool:
-    host = host.lower().strip("[]")
-    return host in {"localhost", "::1"} or host.startswith("127.")
+    """Whether `host` is this computer: an address in 127.0.0.0/8, ::1, or exactly localhost.
+
+    Parsed, never matched by prefix: `127.attacker.example` and `127.0.0.1.nip.io` are names
+    anyone can point anywhere, so plain http to them is plain http to the internet.
+    """
+    import ipaddress
+
+    name = host.strip().lower()
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False

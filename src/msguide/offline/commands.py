@@ -3,7 +3,6 @@ offline-pack side of `msguide import`. Printing only; the work is in the modules
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,8 +18,9 @@ if TYPE_CHECKING:
 
 
 def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    from msguide.jsonout import print_json
+
+    print_json(data)  # always valid JSON, whatever text it carries
 
 
 def _store() -> Store:

@@ -53,8 +53,9 @@ def accept(
     A configured source's own keys are checked before a byte is parsed. Then the feed must be
     the source it claims to be: its id must match the configured id, and when the IT policy
     pins keys for that id under another entry (a user's own source serving a policy source's
-    feed), the policy's keys must accept it too. An ad-hoc URL (`source` None) is judged like
-    a file: by the policy's trust for the feed's source id, after parsing.
+    feed), the policy's keys must accept it too. An ad-hoc URL (`source` None) and an entry
+    without an id are also judged like a file: by the policy's trust for the feed's source id,
+    after parsing.
     Raises `FeedError` (incl. untrusted and rollback), `StorageError`.
     """
     from msguide.feed.signature import SignatureStatus, verify
@@ -72,7 +73,9 @@ def accept(
             "(the server may be serving another publisher's feed)"
         )
     owner = policy.source_for(feed_id)
-    if source is None or (owner is not None and owner.url != source.url):
+    # An ad-hoc URL, or an entry without an id (a person's own feed in settings.toml), could
+    # serve any source's feed: the policy's trust for that source must accept it too.
+    if source is None or source.id is None or (owner is not None and owner.url != source.url):
         trust = policy.trust_for(feed_id)
         signature = _usable(signature, trust.keys)
         status = verify(raw, signature, trust.keys, allow_unsigned=trust.allow_unsigned)

@@ -218,7 +218,10 @@ def report(
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).hostname or url[:100]
+    try:
+        return urlsplit(url).hostname or url[:100]
+    except ValueError:  # a malformed address is shown as given
+        return url[:100]
 
 
 def _size(size: int | None) -> str:

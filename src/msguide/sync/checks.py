@@ -63,10 +63,26 @@ def feeds_report(
             "last_status": state.last_status if state else None,
             "last_message": state.last_message if state else None,
         }
+        problem = _key_problem(source.keys)
+        if problem:
+            entry["key_problem"] = problem
         if online:
             entry["check"] = _fetch_once(source, policy)
         out.append(entry)
     return out
+
+
+def _key_problem(keys: tuple[str, ...]) -> str | None:
+    """Why a pinned key cannot verify anything (a person's own feed may carry any text)."""
+    from msguide.errors import FeedError
+    from msguide.feed.signature import public_key_id
+
+    for key in keys:
+        try:
+            public_key_id(key)
+        except FeedError as error:
+            return str(error)
+    return None
 
 
 def _fetch_once(source: SourcePolicy, policy: Policy) -> str:

@@ -10,7 +10,10 @@ from msguide.sync.transport import FetchFailure
 
 
 def host_of(url: str) -> str:
-    return urlsplit(url).hostname or url
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:  # a malformed address ("https://[::1/…") is shown as given
+        return url
 
 
 def day(timestamp: str | None) -> str:

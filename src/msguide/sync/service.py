@@ -6,7 +6,6 @@ event loop; in a process that already has a QApplication (tests, the desktop app
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import threading
@@ -112,7 +111,7 @@ def sync_all_cli(*, as_json: bool) -> int:
     where = locations()
     policy = load_policy(where.policy)
     settings = Settings(where.settings, policy)
-    for problem in (*policy.problems, *settings.problems):
+    for problem in (*policy.problems, *settings.problems):  # made safe by policy and settings
         print(f"msguide: {problem}", file=sys.stderr)
     sources = settings.sources()
     if not sources:
@@ -130,8 +129,9 @@ def sync_all_cli(*, as_json: bool) -> int:
             store, sources, policy=policy, state=SyncStateFile(default_state_path(where))
         )
     if as_json:
-        json.dump([o.to_json() for o in outcomes], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        from msguide.jsonout import print_json
+
+        print_json([o.to_json() for o in outcomes])  # always valid JSON, whatever it quotes
     else:
         for outcome in outcomes:
             _print_outcome(outcome)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from msguide import __version__
 from msguide.feed.links import is_loopback_host
 from msguide.feed.parse import DEFAULT_LIMITS
+from msguide.safetext import safe_text
 
 USER_AGENT = f"msguide/{__version__}"
 
@@ -118,14 +119,20 @@ def refusal_for(url: str, *, allow_insecure_http: bool, redirected_from: str | N
     https is always fine. Plain http only for loopback hosts (tests, local mirrors) or a source
     the policy marks `allow_insecure_http`, and never as a redirect away from https.
     """
-    parts = urlsplit(url)
+    shown = safe_text(url[:200])
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        _ = parts.port  # "https://host:99999/" or "https://[::1/…" raise here, not later
+    except ValueError:
+        return f"{shown} is not a valid web address"
     scheme = parts.scheme.lower()
-    if scheme == "https" and parts.hostname:
+    if scheme == "https" and host:
         return ""
-    if scheme != "http" or not parts.hostname:
-        return f"{url[:200]} is not an https:// address"
+    if scheme != "http" or not host:
+        return f"{shown} is not an https:// address"
     if redirected_from is not None and urlsplit(redirected_from).scheme.lower() != "http":
-        return f"the server redirected from https to plain http ({url[:200]}), which is refused"
-    if allow_insecure_http or is_loopback_host(parts.hostname):
+        return f"the server redirected from https to plain http ({shown}), which is refused"
+    if allow_insecure_http or is_loopback_host(host):
         return ""
-    return f"{url[:200]} uses plain http://, which is allowed only for local test servers"
+    return f"{shown} uses plain http://, which is allowed only for local test servers"

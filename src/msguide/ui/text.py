@@ -69,7 +69,10 @@ def error_sentence(error: BaseException) -> str:
     if isinstance(error, MsguideError):
         text = str(error)
         return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    from msguide.safetext import safe_text
+
+    # The error may quote anything (a path, a server's answer): shown visibly, never raw.
     return (
-        f"Something went wrong inside msguide ({type(error).__name__}: {error}). "
+        f"Something went wrong inside msguide ({type(error).__name__}: {safe_text(error)}). "
         "Your content is safe; please report this with Help ▸ Diagnostics."
     )

@@ -90,6 +90,10 @@ def explain(error: BaseException) -> str:
         if error.path:
             lines.append(f"Where in the feed: {error.path}")
     else:
-        lines = [f"Something went wrong inside msguide ({type(error).__name__}: {error})."]
+        from msguide.safetext import safe_text
+
+        lines = [
+            f"Something went wrong inside msguide ({type(error).__name__}: {safe_text(error)})."
+        ]
     lines.append(advice_for(error))
     return "\n".join(lines)
