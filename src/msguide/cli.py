@@ -47,8 +47,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     filters = Filters(
         audience=args.audience, category=args.category, kind=args.kind, source=args.source
     )
+    from msguide.store.suggest import better_spelling
+
     with _open_store() as store, store.read() as connection:
         found = search(connection, args.text, filters, limit=args.limit)
+        total = len(found) if len(found) < args.limit else None
+        suggested = better_spelling(connection, args.text, filters, total)
+    if suggested is not None:  # stderr: the results on stdout keep their shape
+        print(f"did you mean: {suggested}", file=sys.stderr)
     if args.json:
         _print_json([hit.to_json() for hit in found])
         return ExitCode.OK
@@ -616,6 +622,10 @@ def build_parser() -> argparse.ArgumentParser:
     seed = add("build-seed", cmd_build_seed, "rebuild data/seed.sqlite from data/seed-feed.json")
     seed.add_argument("--feed", metavar="FILE")
     seed.add_argument("-o", "--output", metavar="FILE")
+
+    from msguide.practice_cli import add_practice_commands  # favourites, print (issue 17)
+
+    add_practice_commands(add, commands, _Parser)
     return parser
 
 

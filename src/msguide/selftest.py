@@ -224,6 +224,18 @@ def check_app_code() -> Check:
     return Check("desktop app", True, "msguide.ui.app loads")
 
 
+def check_practice_tools() -> Check:
+    """The spelling suggestion (rapidfuzz) and printing (QtPrintSupport) load only when used:
+    prove here that the bundle ships them."""
+    try:
+        from PySide6 import QtPrintSupport  # noqa: F401
+        from rapidfuzz.distance import OSA
+    except ImportError as error:
+        return Check("spelling and printing", False, f"cannot be loaded ({error}); {REINSTALL}")
+    edits = OSA.distance("trafiking", "trafficking")
+    return Check("spelling and printing", True, f'"trafiking" is {edits} edits from "trafficking"')
+
+
 CHECKS: tuple[Callable[[], Check], ...] = (
     check_files,
     check_content,
@@ -232,6 +244,7 @@ CHECKS: tuple[Callable[[], Check], ...] = (
     check_icons,
     check_tls,
     check_app_code,
+    check_practice_tools,
 )
 
 

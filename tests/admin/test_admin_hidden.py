@@ -57,7 +57,11 @@ def test_hidden_admin_tools_are_in_no_menu_and_have_no_shortcut(
     for name in ADMIN_ACTIONS:
         assert hidden.findChild(QAction, name) is None
     texts = all_menu_texts(hidden)
-    assert not [t for t in texts if "Import" in t or "Export" in t or "History" in t]
+    # Moving one's own favourites is not an admin tool (File > Export/Import favourites…).
+    admin_texts = [t for t in texts if "favourites" not in t]
+    assert not [t for t in admin_texts if "Import" in t or "Export" in t or "History" in t]
+    titles = [a.text().replace("&", "") for a in hidden.menuBar().actions()]
+    assert "Admin" not in titles and hidden.findChild(QMenu, "adminMenu") is None
     assert "Settings…" in texts and "Diagnostics…" in texts  # not admin tools
     bound = shortcuts(hidden)
     for key in (IMPORT_SHORTCUT, EXPORT_SHORTCUT, HISTORY_SHORTCUT):
@@ -79,18 +83,24 @@ def test_hidden_admin_tools_are_in_no_menu_and_have_no_shortcut(
     assert tools.open_history() is None
 
 
-def test_shown_admin_tools_are_in_the_file_menu_with_their_shortcuts(
+def test_shown_admin_tools_are_in_their_own_admin_menu_with_their_shortcuts(
     window: MainWindow,
 ) -> None:
+    admin = window.menuBar().findChild(QMenu, "adminMenu")
+    assert admin is not None
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles[-2:] == ["Admin", "Help"]
     for name in ADMIN_ACTIONS:
         action = window.findChild(QAction, name)
-        assert action is not None and action in window.file_menu.actions()
+        assert action is not None and action in admin.actions()
+        assert action not in window.file_menu.actions()  # not in every worker's File menu
         assert action in window.actions()  # reachable with the menu bar hidden, listed by F1
+    assert window.offline_ui.pack_action in admin.actions()
     bound = shortcuts(window)
     for key in (IMPORT_SHORTCUT, EXPORT_SHORTCUT, HISTORY_SHORTCUT, "Ctrl+,"):
         assert key in bound
-    texts = [a.text() for a in window.file_menu.actions()]
-    assert texts[-1] == "&Quit"  # the admin items come before Quit
+    texts = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
+    assert "&Import feed…" not in texts and texts[-1] == "&Quit"
 
 
 def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:

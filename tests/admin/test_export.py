@@ -1,4 +1,4 @@
-"""File ▸ Export feed…: current content as a feed file, written atomically, that imports back."""
+"""Admin ▸ Export feed…: current content as a feed file, written atomically, that imports back."""
 
 from __future__ import annotations
 

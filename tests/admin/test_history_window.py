@@ -1,4 +1,4 @@
-"""File ▸ History and rollback: roll back to a revision (confirmed), and roll forward again."""
+"""Admin ▸ History and rollback: roll back to a revision (confirmed), and roll forward again."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""File ▸ Import feed…: the preview lists exactly what changes; Cancel changes nothing."""
+"""Admin ▸ Import feed…: the preview lists exactly what changes; Cancel changes nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from adminkit import current_sequence, drag_enter, feed_file, item_ids
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from feedmaker import feed_document, item, newer_document, to_bytes
@@ -227,7 +227,8 @@ def test_the_menu_and_shortcut_open_a_file_chooser(
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", choose)
     assert tools.import_action is not None
-    assert tools.import_action in window.file_menu.actions()
+    admin = window.menuBar().findChild(QMenu, "adminMenu")
+    assert admin is not None and tools.import_action in admin.actions()
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert asked == ["Import feed"]

@@ -64,6 +64,7 @@ def _make_schema_1(path: Path) -> None:
     """A store as msguide 0.1.0 left it: no pathways table, user_version 1."""
     connection = sqlite3.connect(path)
     connection.execute("DROP TABLE pathways")
+    connection.execute("DROP TABLE synonyms")  # schema 3
     connection.execute("PRAGMA user_version = 1")
     connection.commit()
     connection.close()

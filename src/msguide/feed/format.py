@@ -23,7 +23,9 @@ from msguide.feed.rules import (
     Integer,
     Link,
     ListOf,
+    MapOf,
     Record,
+    SearchWords,
     Text,
     Timestamp,
 )
@@ -42,6 +44,12 @@ MAX_REFS = 20
 MAX_ATTACHMENTS = 20
 MAX_SMALL_TEXT = 200
 MAX_ATTACHMENT_BYTES = 2**40
+# Search synonyms (`_msguide.synonyms`): each query word or phrase that equals a term (or one
+# of its equivalents) also finds the others. Bounded so a query's expansion stays small.
+MAX_SYNONYM_TERMS = 500
+MAX_EQUIVALENTS = 10
+MAX_SYNONYM_LENGTH = 64
+MAX_SYNONYM_WORDS = 8
 
 SLUG = r"[a-z0-9][a-z0-9-]{0,63}"
 SLUG_HINT = "use lower-case letters, digits and hyphens (for example children-services)"
@@ -78,6 +86,19 @@ SOURCE = Record(
     doc="Who publishes this feed. The id is stable for the life of the feed.",
 )
 
+_search_words = SearchWords(MAX_SYNONYM_LENGTH, MAX_SYNONYM_WORDS)
+
+SYNONYMS = MapOf(
+    key=_search_words,
+    value=ListOf(_search_words, MAX_EQUIVALENTS, unique=True),
+    max_entries=MAX_SYNONYM_TERMS,
+    doc=(
+        "Search synonyms and abbreviations: a term and the words or phrases that mean the same "
+        '(for example "NRM": ["National Referral Mechanism"]). Read both ways: searching for '
+        "any of them also finds the others."
+    ),
+)
+
 FEED_EXTENSION = Record(
     {
         "about": Field(Link(WEB_ONLY, doc="Address of the format's documentation.")),
@@ -97,6 +118,7 @@ FEED_EXTENSION = Record(
         "audiences": Field(ListOf(TAXON, MAX_TAXA)),
         "categories": Field(ListOf(TAXON, MAX_TAXA)),
         "pathways": Field(PATHWAYS),
+        "synonyms": Field(SYNONYMS),
     },
     required_note={"sequence": "every publication needs a sequence number that only grows"},
 )

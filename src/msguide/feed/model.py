@@ -123,3 +123,5 @@ class Feed:
     about: str | None = None
     format: int = FORMAT_VERSION
     pathways: tuple[Pathway, ...] = ()
+    # Search synonyms: (term, its equivalents) in feed order (`_msguide.synonyms`).
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()

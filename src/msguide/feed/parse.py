@@ -238,6 +238,7 @@ def feed_from_head(head: dict[str, Any], items: tuple[Item, ...]) -> Feed:
         about=extension.get("about"),
         format=extension["format"],
         pathways=extension.get("pathways", ()),
+        synonyms=extension.get("synonyms", ()),
     )
 
 

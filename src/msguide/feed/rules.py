@@ -113,6 +113,40 @@ class Text(Rule):
         return out
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class SearchWords(Rule):
+    """A few words a person might type into search: one line, at least one letter or digit."""
+
+    max_length: int
+    max_words: int
+    doc: str = ""
+    expected = "text"
+
+    def check(self, value: Any) -> str:
+        if type(value) is not str:
+            raise self.wrong_type(value)
+        if len(value) > self.max_length:
+            raise RuleError(
+                f"is {len(value)} characters long; the most allowed is {self.max_length}"
+            )
+        text = inert_text(value).strip()
+        words = len(_WORD.findall(text))
+        if not words:
+            raise RuleError(f'"{text[:40]}" holds no letters or digits; give a word to search for')
+        if words > self.max_words:
+            raise RuleError(f"has {words} words; the most allowed is {self.max_words}")
+        return text
+
+    def json_schema(self) -> JsonSchema:
+        out: JsonSchema = {"type": "string", "minLength": 1, "maxLength": self.max_length}
+        if self.doc:
+            out["description"] = self.doc
+        return out
+
+
 @dataclass(frozen=True)
 class Identifier(Rule):
     """A stable id: any text without control characters (JSON Feed item ids are often URLs)."""
@@ -322,6 +356,43 @@ class ListOf(Rule):
         }
         if self.unique:
             out["uniqueItems"] = True
+        if self.doc:
+            out["description"] = self.doc
+        return out
+
+
+@dataclass(frozen=True)
+class MapOf(Rule):
+    """A JSON object used as a dictionary: any keys (checked by `key`), each with a value
+    checked by `value`. Returned as (key, value) pairs in the document's order."""
+
+    key: Rule
+    value: Rule
+    max_entries: int
+    doc: str = ""
+    expected = "an object"
+
+    def check(self, value: Any) -> tuple[tuple[Any, Any], ...]:
+        if type(value) is not dict:
+            raise self.wrong_type(value)
+        if len(value) > self.max_entries:
+            raise RuleError(f"has {len(value)} entries; the most allowed is {self.max_entries}")
+        out = []
+        for name, element in value.items():
+            step = f'["{inert_text(name[:40])}"]'
+            try:
+                out.append((self.key.check(name), self.value.check(element)))
+            except RuleError as error:
+                raise error.add_step(step) from None
+        return tuple(out)
+
+    def json_schema(self) -> JsonSchema:
+        out: JsonSchema = {
+            "type": "object",
+            "propertyNames": self.key.json_schema(),
+            "additionalProperties": self.value.json_schema(),
+            "maxProperties": self.max_entries,
+        }
         if self.doc:
             out["description"] = self.doc
         return out

@@ -145,6 +145,8 @@ def feed_document(feed: Feed) -> dict[str, Any]:
     extension["categories"] = [_taxon(t) for t in feed.categories]
     if feed.pathways:
         extension["pathways"] = [pathway_document(p) for p in feed.pathways]
+    if feed.synonyms:
+        extension["synonyms"] = {term: list(equivalents) for term, equivalents in feed.synonyms}
     out["_msguide"] = extension
     out["items"] = [item_document(i) for i in feed.items]
     return out

@@ -21,6 +21,16 @@ class SourceEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PinnedContact:
+    """A contact the content pins, with a phone number: the start card lists these."""
+
+    rowid: int
+    title: str
+    phone: str
+    hours: str
+
+
+@dataclass(frozen=True, slots=True)
 class SidebarData:
     """Counts for every sidebar entry, from one query; taxa in feed order, merged across sources."""
 
@@ -35,6 +45,7 @@ class SidebarData:
     sources: tuple[SourceEntry, ...]
     helpline: tuple[str, str] | None = None  # (name, phone) of the first pinned contact
     offline: int = 0  # items with a verified copy on this computer (filled by msguide.offline)
+    pinned_contacts: tuple[PinnedContact, ...] = ()  # in content order
     pathways: tuple[PathwayEntry, ...] = ()  # "What to do now", at the top
 
 
@@ -86,6 +97,7 @@ def sidebar_data(connection: Reader) -> SidebarData:
         ),
         sources=sources,
         helpline=_helpline(connection),
+        pinned_contacts=_pinned_contacts(connection),
         pathways=tuple(list_pathways(connection)),
     )
 
@@ -96,6 +108,14 @@ def _helpline(connection: Reader) -> tuple[str, str] | None:
         "ORDER BY pinned DESC, position LIMIT 1"
     ).first()
     return (row[0], row[1]) if row is not None else None
+
+
+def _pinned_contacts(connection: Reader) -> tuple[PinnedContact, ...]:
+    rows = connection.exec_driver_sql(
+        "SELECT id, title, phone, hours FROM items "
+        "WHERE kind = 'contact' AND pinned AND phone != '' ORDER BY source_id, position"
+    )
+    return tuple(PinnedContact(int(r[0]), r[1], r[2], r[3] or "") for r in rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,10 +31,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Read-only stores (a data folder msguide may not write; a backup or the seed shown instead of a
 # damaged store) cannot be upgraded. Schemas from this one on differ only by added tables that
-# readers do without (pathways), so such a store is shown as it is rather than refused.
+# readers do without (pathways, synonyms), so such a store is shown as it is rather than refused.
 READABLE_FROM = 1
 # PRAGMA application_id of every msguide store ("msgd"): another program's SQLite file at the
 # store path is never taken for one (sqlite.org/fileformat2.html#application_id).
@@ -65,12 +65,19 @@ def _add_pathways(connection: Connection) -> None:
     add_pathways_table(connection)
 
 
+def _add_synonyms(connection: Connection) -> None:
+    from msguide.store.synonyms import add_synonyms_table
+
+    add_synonyms_table(connection)
+
+
 # Ordered upgrades: MIGRATIONS[n] takes a store from schema n+1 to n+2, by SQL statements or
 # functions of the connection. Each runs in the transaction that also bumps PRAGMA user_version,
 # so an upgrade is all or nothing.
 MigrationStep = str | Callable[["Connection"], None]
 MIGRATIONS: list[tuple[MigrationStep, ...]] = [
     (_add_pathways,),  # 1 -> 2: pathways, filled from each source's current revision
+    (_add_synonyms,),  # 2 -> 3: search synonyms, filled the same way
 ]
 
 

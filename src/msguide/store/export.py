@@ -8,6 +8,7 @@ from msguide.feed.write import dump_feed
 from msguide.store.content import load_items, load_taxa, source_rowids
 from msguide.store.db import Store
 from msguide.store.pathways import list_pathways, load_pathway
+from msguide.store.synonyms import source_synonyms
 
 
 def current_feed(store: Store, source_id: str) -> Feed:
@@ -45,6 +46,7 @@ def current_feed(store: Store, source_id: str) -> Feed:
                 for stored in (load_pathway(connection, source_id, entry.id),)
                 if stored is not None
             ),
+            synonyms=source_synonyms(connection, source_id),
         )
 
 

@@ -27,6 +27,7 @@ from msguide.store.content import chunks, load_items
 from msguide.store.db import Store
 from msguide.store.pathways import replace_pathways
 from msguide.store.reader import raw_sqlite
+from msguide.store.synonyms import replace_synonyms
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -602,6 +603,7 @@ def _apply(
     writer.index()
     _replace_taxa(connection, feed)
     replace_pathways(connection, feed)
+    replace_synonyms(connection, feed)
     connection.exec_driver_sql(
         "INSERT INTO sources (id, name, current_revision_id) VALUES (?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "

@@ -108,6 +108,20 @@ class CategoryRow(Base):
     position: Mapped[int]
 
 
+class SynonymRow(Base):
+    """One `_msguide.synonyms` entry of a source's current revision: a search term and its
+    equivalents (one per line), read by msguide.store.synonyms to widen queries."""
+
+    __tablename__ = "synonyms"
+
+    source_id: Mapped[str] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str]
+    equivalents: Mapped[str]
+
+
 class ItemRow(Base):
     """One resource, news story or contact of a source's current revision."""
 
@@ -281,4 +295,5 @@ __all__ = [
     "RevisionBlob",
     "RevisionRow",
     "SourceRow",
+    "SynonymRow",
 ]

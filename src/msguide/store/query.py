@@ -9,6 +9,7 @@ FTS5's own operators are never passed through: every token is a double-quoted st
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # bm25 weights of the FTS columns (title, summary, content_text, tags_text, publisher): title
@@ -86,11 +87,16 @@ def parse_terms(text: str) -> list[list[Term]]:
     return [g for g in groups if any(not t.negated for t in g)]
 
 
-def fts_query(text: str) -> str | None:
-    """An FTS5 MATCH expression for `text`, or None when it holds nothing searchable."""
+def fts_query(text: str, expand: Callable[[list[Term]], list[str]] | None = None) -> str | None:
+    """An FTS5 MATCH expression for `text`, or None when it holds nothing searchable.
+
+    `expand` turns a group's wanted terms into the expressions that must all match (the
+    synonyms of msguide.store.synonyms); by default each term is one expression."""
     clauses = []
     for group in parse_terms(text):
-        positive = " AND ".join(t.fts() for t in group if not t.negated)
+        wanted = [t for t in group if not t.negated]
+        expressions = expand(wanted) if expand is not None else [t.fts() for t in wanted]
+        positive = " AND ".join(expressions)
         negative = [t.fts() for t in group if t.negated]
         clause = f"({positive})"
         for expression in negative:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from msguide.store.content import STATE_COLUMNS, chunks
-from msguide.store.query import RANK_WEIGHTS, fts_query
+from msguide.store.query import RANK_WEIGHTS
 from msguide.store.reader import raw_sqlite
+from msguide.store.synonyms import match_expression
 
 if TYPE_CHECKING:
     from msguide.store.reader import Reader
@@ -172,12 +173,12 @@ _RANKED = (
 
 
 def _selection(
-    text: str, filters: Filters, browsed: str, matched: str
+    connection: Reader, text: str, filters: Filters, browsed: str, matched: str
 ) -> tuple[str, list[Any], bool]:
     """`SELECT … FROM …` of the items a list holds for `text` and `filters` (the `browsed`
     columns of `items`, or the `matched` columns of a full-text match), its parameters, and
-    whether it is a full-text match."""
-    match = fts_query(text)
+    whether it is a full-text match. The text is widened by the feeds' synonyms."""
+    match = match_expression(connection, text)
     if match is None:
         where, params = _filter_sql(filters)
         sql = f"SELECT {browsed} FROM items"
@@ -201,7 +202,7 @@ def find(
     limit: int = -1,
 ) -> list[tuple[int, float]]:
     """(rowid, score) for every match, best first; without searchable text, in list order."""
-    sql, params, matched = _selection(text, filters, "items.id, 0.0", _RANKED)
+    sql, params, matched = _selection(connection, text, filters, "items.id, 0.0", _RANKED)
     if not matched:
         browse = "feed" if order == "relevance" else order
         if filters.recent and order == "relevance":
@@ -219,7 +220,7 @@ def find(
 
 def count(connection: Reader, text: str, filters: Filters = Filters()) -> int:
     """How many items `find` would return, without ranking them (FTS5 counts its doclists)."""
-    sql, params, _matched = _selection(text, filters, "count(*)", "count(*)")
+    sql, params, _matched = _selection(connection, text, filters, "count(*)", "count(*)")
     return int(_rows(connection, sql, params)[0][0])
 
 
@@ -281,8 +282,9 @@ def hits(
     text: str = "",
     scores: dict[int, float] | None = None,
 ) -> list[Hit]:
-    """Display rows for `rowids`, in that order, with snippets highlighting `text`."""
-    match = fts_query(text)
+    """Display rows for `rowids`, in that order, with snippets highlighting `text` (and its
+    synonyms)."""
+    match = match_expression(connection, text)
     found: dict[int, Hit] = {}
     for chunk in chunks(rowids):
         marks = ",".join("?" * len(chunk))

@@ -221,6 +221,18 @@ class ContentService(QObject):
 
         self._read(fn, on_done)
 
+    def suggest(
+        self, text: str, filters: Filters, found: int, on_done: Callable[[str | None], None]
+    ) -> None:
+        """A better spelling of `text` (msguide.store.suggest), or None."""
+
+        def fn(connection: Any) -> str | None:
+            from msguide.store.suggest import better_spelling
+
+            return better_spelling(connection, text, filters, found)
+
+        self._read(fn, on_done)
+
     def sidebar(self, on_done: Callable[[SidebarData], None]) -> None:
         def fn(connection: Any) -> SidebarData:
             from dataclasses import replace

@@ -11,7 +11,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
-    QHBoxLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -19,6 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from msguide.store.browse import ItemDetail
+from msguide.ui.elided_label import ElidedLabel
+from msguide.ui.flow_layout import FlowLayout
+from msguide.ui.start_card import StartCard
 from msguide.ui.text import format_label, human_date, join_dots, kind_label, short_url
 from msguide.ui.widgets import plain_label
 
@@ -50,9 +52,8 @@ class DetailView(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(8)
-        self.placeholder = plain_label("detailPlaceholder", selectable=False)
-        self.placeholder.setText("Choose an item from the list to see its details here.")
-        layout.addWidget(self.placeholder)
+        self.start_card = StartCard()  # until an item is chosen
+        layout.addWidget(self.start_card)
 
         self.title = plain_label("detailTitle")
         self.title.setAccessibleDescription("Title")
@@ -64,14 +65,16 @@ class DetailView(QScrollArea):
         self.categories.setAccessibleDescription("Topics")
         self.contact = plain_label("detailContact")
         self.contact.setAccessibleDescription("How to contact")
-        self.link = plain_label("detailLink")
+        # Cut in the middle when the pane is narrow: a long address cannot wrap, and would
+        # make the whole pane scroll sideways. Copy link copies the whole address.
+        self.link = ElidedLabel("detailLink", mode=Qt.TextElideMode.ElideMiddle)
         self.link.setAccessibleDescription("Link address")
         self.summary = plain_label("detailSummary")
         self.summary.setAccessibleDescription("Summary")
         self.content = plain_label("detailContent")
         self.content.setAccessibleDescription("Full text")
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps onto a second row in a narrow pane
         self.open_button = QPushButton("&Open")
         self.open_button.setObjectName("openButton")
         self.open_button.setToolTip("Open the link in your browser (Enter)")
@@ -93,11 +96,10 @@ class DetailView(QScrollArea):
             self.favourite_button,
         ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
 
         self.offline = plain_label("detailOffline")
         self.offline.setAccessibleDescription("Documents on this computer")
-        offline_buttons = QHBoxLayout()
+        offline_buttons = FlowLayout()
         self.open_offline_button = QPushButton("Open offline cop&y")
         self.open_offline_button.setObjectName("openOfflineButton")
         self.open_offline_button.setToolTip(
@@ -111,7 +113,6 @@ class DetailView(QScrollArea):
         )
         offline_buttons.addWidget(self.open_offline_button)
         offline_buttons.addWidget(self.keep_offline_button)
-        offline_buttons.addStretch(1)
         self.offline_sha256: str | None = None
 
         self.fields = [
@@ -148,6 +149,7 @@ class DetailView(QScrollArea):
     def reading_order(self) -> list[QWidget]:
         """The pane's focusable parts from top to bottom (the window's tab order uses it)."""
         return [
+            *self.start_card.reading_order(),
             *self.fields,
             self.open_button,
             self.copy_button,
@@ -167,6 +169,7 @@ class DetailView(QScrollArea):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)
+        self.start_card.apply_fonts()
 
     def _favourite_clicked(self, checked: bool) -> None:
         self._update_favourite_text(checked)
@@ -208,7 +211,7 @@ class DetailView(QScrollArea):
     def _show_detail(self, detail: ItemDetail | None) -> None:
         self.detail = detail
         showing = detail is not None
-        self.placeholder.setVisible(not showing)
+        self.start_card.setVisible(not showing)
         for widget in (
             *self.fields,
             self.summary,

@@ -76,7 +76,9 @@ class MainWindow(QMainWindow):
         self.furnished = False
         self.settled = False
         self.setObjectName("mainWindow")
-        self.setWindowTitle("msguide: modern slavery guidance")
+        # Only the app's name: Qt adds nothing to a title that ends with it, and the taskbar
+        # and Alt+Tab say no more than that about what the person is reading.
+        self.setWindowTitle("msguide")
         self.setAccessibleName("msguide")
         self.sidebar_key = state.text("sidebar", "all") if state else "all"
         self.base_point_size = QApplication.font().pointSizeF()
@@ -104,7 +106,9 @@ class MainWindow(QMainWindow):
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
         from msguide.ui.focus_ring import install_focus_rings
         from msguide.ui.offlining import OfflineUi
+        from msguide.ui.pane_sizes import PaneSizer
         from msguide.ui.pathways import install_pathways
+        from msguide.ui.practice import install_practice_tools
         from msguide.ui.syncing import SyncUi
         from msguide.ui.tab_order import apply_tab_order
 
@@ -114,8 +118,14 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._restore_panes()
+        self.pane_sizer = PaneSizer(self)
         self.furnished = True
+        zoom = self.zoom
         self.set_zoom(self._saved_zoom(), save=False)
+        if self.sized_afresh and self.zoom > zoom:  # first start, larger text in the settings
+            from msguide.ui.geometry import resize_afresh
+
+            resize_afresh(self, self.zoom)
         if self.settings is not None:
             self.news.setVisible(bool(self.settings.get("ui.show_news")))
         self.news_toggle.triggered.connect(self._news_toggled)
@@ -126,6 +136,7 @@ class MainWindow(QMainWindow):
         self.offline_ui: OfflineUi = OfflineUi(self)
         self.pathway_ui = install_pathways(self)  # issue 17: "What to do now"
         install_admin_tools(self)
+        install_practice_tools(self)  # issue 17: spelling, favourites file, print, copy as text
         self.focus_rings = install_focus_rings(self)
         apply_tab_order(self)  # last: panes moved into place above change the tab chain
 
@@ -238,8 +249,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.news: NewsDock = NewsDock(self.service, self)
+        # Its height is set once the window is laid out (msguide.ui.pane_sizes).
         self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.news)
-        self.resizeDocks([self.news], [190], QtCore.Qt.Orientation.Vertical)
 
     def _build_opening(self) -> None:
         # Our own text only, so no plain_label (its Qt enums are not built yet) and no
@@ -262,16 +273,17 @@ class MainWindow(QMainWindow):
         self.setStatusBar(status)
 
     def _build_status(self) -> None:
+        from msguide.ui.elided_label import ElidedLabel
+
         status = self.statusBar()
-        self.count_label = plain_label("resultCount", selectable=False)
+        # Both give way to a narrow window (cut with "…", the whole text in the tooltip).
+        self.count_label = ElidedLabel("resultCount")
         self.count_label.setAccessibleDescription("Number of results")
-        self.content_label = plain_label("contentStatus", selectable=False)
+        self.content_label = ElidedLabel("contentStatus")
         self.content_label.setAccessibleDescription("Content loaded")
-        self.content_label.setWordWrap(False)
-        self.count_label.setWordWrap(False)
         self.content_label.setText("Opening your content…")
-        status.addWidget(self.count_label)
-        status.addPermanentWidget(self.content_label)
+        status.addWidget(self.count_label, 1)
+        status.addPermanentWidget(self.content_label, 2)
 
     def _action(
         self,
@@ -421,6 +433,8 @@ class MainWindow(QMainWindow):
         self.detail.copyRequested.connect(self.copy_link)
         self.detail.copyNumberRequested.connect(self.copy_number)
         self.detail.favouriteToggled.connect(self._favourite_toggled)
+        # A number's Details: the item it comes from, which actions then act on.
+        self.detail.start_card.contactChosen.connect(self.current_item.show_cited)
         self.notice_close.clicked.connect(self._dismiss_notice)
 
     # --- store lifecycle ------------------------------------------------------------------
@@ -484,6 +498,7 @@ class MainWindow(QMainWindow):
 
     def _sidebar_loaded(self, data: SidebarData) -> None:
         self.helpline = data.helpline
+        self.detail.start_card.set_contacts(data.pinned_contacts)
         self.sidebar.selectionModel().currentChanged.disconnect(self._sidebar_changed)
         self.sidebar_model.set_data(data)
         self.sidebar.expandAll()
@@ -701,7 +716,6 @@ class MainWindow(QMainWindow):
         if self.service.read_only:
             text += " · read-only"
         self.content_label.setText(text)
-        self.content_label.setToolTip(text)
         self.statusShown.emit()
 
     def show_message(self, message: str) -> None:
@@ -844,6 +858,7 @@ class MainWindow(QMainWindow):
             title_font = QFont(font)
             title_font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
             self.news.setFont(title_font)
+            self.pane_sizer.zoomed()
         if save:
             self.show_message(f"Text size {percent}%.")
             if self.settings is not None:
@@ -858,9 +873,11 @@ class MainWindow(QMainWindow):
     # --- layout persistence ---------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        geometry = self.state.bytes("geometry") if self.state is not None else None
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1200, 760)
+        from msguide.ui.geometry import ScreenFit, place
+
+        saved = self.state.bytes("geometry") if self.state is not None else None
+        self.sized_afresh = place(self, saved, self._saved_zoom())
+        self.screen_fit = ScreenFit(self)
 
     def _restore_panes(self) -> None:
         if self.state is None:

@@ -7,7 +7,7 @@ For the main window to wire in (it owns the menus, the detail pane and the statu
   offline", "Open offline copy" and "Clear offline documents" off the GUI thread. Refresh the
   lists and the detail pane on `changed`; show `status` in the status bar and `problem` to
   the person.
-- `import_offline_pack(parent, store)`: File ▸ Import offline pack… (a file dialog, the import
+- `import_offline_pack(parent, store)`: Admin ▸ Import offline pack… (a file dialog, the import
   off the GUI thread, a message with the result). Content changed when its `done` fires.
 - `Connectivity`: whether the computer is online, for the status bar (`offline_notice`).
 
@@ -289,7 +289,7 @@ def import_offline_pack(
     policy: Policy | None = None,
     path: Path | None = None,
 ) -> PackImport | None:
-    """File ▸ Import offline pack…: choose a pack (unless `path`), import it off the GUI
+    """Admin ▸ Import offline pack…: choose a pack (unless `path`), import it off the GUI
     thread, then say what happened. Connect to the returned object's `done` to refresh the
     content; None when the person chose no file."""
     if path is None:

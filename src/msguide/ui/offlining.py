@@ -1,5 +1,5 @@
 """Offline documents in the window: the detail pane's offline actions, downloads after each sync,
-File ▸ Import offline pack…, and the status bar's word when the computer is offline.
+Admin ▸ Import offline pack…, and the status bar's word when the computer is offline.
 
 `OfflineUi` wires `msguide.ui.offline.OfflineController` to the window once the store is open.
 """
@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel
+
+from msguide.ui.elided_label import ElidedLabel
 
 if TYPE_CHECKING:
     from msguide.ui.main_window import MainWindow
@@ -24,8 +25,7 @@ class OfflineUi(QObject):
         self.controller: OfflineController | None = None
         self.connectivity: Connectivity | None = None
         self.pack_import: PackImport | None = None
-        self.network = QLabel("")
-        self.network.setObjectName("networkStatus")
+        self.network = ElidedLabel("networkStatus")
         self.network.setAccessibleDescription("Network")
         window.statusBar().addPermanentWidget(self.network)
         self.network.hide()
@@ -41,7 +41,9 @@ class OfflineUi(QObject):
             self.pack_action.triggered.connect(self.import_pack)
             self.pack_action.setEnabled(False)
             window.addAction(self.pack_action)
-            window.file_menu.insertAction(window.quit_action, self.pack_action)
+            from msguide.ui.admin.menu import admin_menu
+
+            admin_menu(window).addAction(self.pack_action)
         window.detail.openOfflineRequested.connect(self._open_copy)
         window.detail.keepOfflineToggled.connect(self._keep_offline)
         window.detailShown.connect(self._detail_shown)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 EXTRA = (
     ("Down (in the search field)", "Move into the results"),
@@ -42,9 +49,20 @@ class ShortcutsDialog(QDialog):
         lines = shortcut_lines(actions)
         width = max(len(keys) for keys, _ in lines)
         text.setPlainText("\n".join(f"{keys.ljust(width)}   {what}" for keys, what in lines))
+        # The columns line up only in a font whose characters are all one width.
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        fixed.setPointSizeF(QApplication.font().pointSizeF())
+        text.setFont(fixed)
+        metrics = text.fontMetrics()
+        columns = width + 3 + max(len(what) for _, what in lines)
+        wanted_width = metrics.horizontalAdvance("M") * (columns + 4) + 40
+        wanted_height = metrics.lineSpacing() * (len(lines) + 2) + 80
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(buttons)
-        self.resize(560, 460)
+        screen = self.screen().availableGeometry()
+        self.resize(
+            min(wanted_width, screen.width() - 40), min(wanted_height, screen.height() - 80)
+        )

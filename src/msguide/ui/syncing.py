@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTime, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QProgressBar
+from PySide6.QtWidgets import QProgressBar
 
+from msguide.ui.elided_label import ElidedLabel
 from msguide.ui.text import human_date
 
 if TYPE_CHECKING:
@@ -80,8 +81,7 @@ class SyncUi(QObject):
         self.action.setEnabled(False)
         self.action.triggered.connect(self.toggle)
         window.addAction(self.action)
-        self.status = QLabel("")
-        self.status.setObjectName("syncStatus")
+        self.status = ElidedLabel("syncStatus")
         self.status.setAccessibleDescription("Update status")
         self.progress = QProgressBar()
         self.progress.setObjectName("syncProgress")
@@ -199,7 +199,7 @@ class SyncUi(QObject):
             self.status.setText("Update cancelled: showing the content you have")
         else:
             self.status.setText(status_text(outcomes))
-        self.status.setToolTip("\n".join(o.message for o in outcomes))
+        self.status.set_details("\n".join(o.message for o in outcomes))
         self.window.show_message(summarise(outcomes))
         if any(o.status == "updated" for o in outcomes):
             self.window.service.contentChanged.emit()

@@ -2,7 +2,8 @@
 
 Search bar (field, then Hide), the notice's Dismiss, the sidebar, the results (or the empty
 state that replaces them), the detail pane from its title down (its text can be reached and
-read with the keyboard, then its buttons), and the news pane.
+read with the keyboard, then its buttons; or the start card), and the news pane: its
+buttons, then its list.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def apply_tab_order(window: MainWindow) -> None:
         detail,
         *detail.reading_order(),
         *([pathway.view] if pathway is not None else []),  # its step's buttons come and go
-        window.news.view,
+        window.news.list_toggle,  # the news pane's buttons sit above its list
         window.news.mark_all,
+        window.news.view,
     ]
     for first, second in itertools.pairwise(chain):
         QWidget.setTabOrder(first, second)

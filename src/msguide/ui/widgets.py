@@ -18,5 +18,10 @@ def plain_label(name: str, *, selectable: bool = True) -> QLabel:
             QtCore.Qt.TextInteractionFlag.TextSelectableByMouse
             | QtCore.Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    # As tall as the text wrapped at the label's real width. A new policy drops the
+    # height-for-width that word wrap turned on, and a Minimum one makes the text wrapped at a
+    # guessed width its least height: gaps between lines, and a scroll bar for text that fits.
+    policy.setHeightForWidth(True)
+    label.setSizePolicy(policy)
     return label

@@ -1,4 +1,4 @@
-"""File ▸ Export feed…: write a source's current content as a feed file the admin chooses.
+"""Admin ▸ Export feed…: write a source's current content as a feed file the admin chooses.
 
 The file is built from the store (msguide.store.export) and written atomically; it imports
 back to the same content. It is unsigned: sign it (`msguide feed sign` or minisign) before

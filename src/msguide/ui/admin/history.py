@@ -1,4 +1,4 @@
-"""File ▸ History and rollback: every revision held per source; make any kept one current.
+"""Admin ▸ History and rollback: every revision held per source; make any kept one current.
 
 Rolling back is undone the same way: choose the newer revision and roll forward. Each change is
 previewed (a dry run on the write lane) and confirmed before it happens; afterwards

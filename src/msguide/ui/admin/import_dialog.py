@@ -1,4 +1,4 @@
-"""File ▸ Import feed…: check a feed file, preview exactly what would change, then import.
+"""Admin ▸ Import feed…: check a feed file, preview exactly what would change, then import.
 
 Reading, parsing and the signature check run on the read pool; the dry run and the import run
 on the store's write lane (`ContentService.writes`), so the window never waits. Cancel, at any
@@ -255,7 +255,7 @@ class ImportDialog(QDialog):
             self.warning.setText(
                 f"Warning: {sentence(prepared.older)} Importing it replaces newer content "
                 "with older content. Only do this if the publisher asked you to; you can "
-                "return to the newer content from File ▸ History and rollback."
+                "return to the newer content from Admin ▸ History and rollback."
             )
             self.warning.show()
             self.force_box.setChecked(False)

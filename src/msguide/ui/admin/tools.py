@@ -1,10 +1,10 @@
 """The Admin and IT menu items, shortcuts and drag-and-drop, added to the main window.
 
 `install_admin_tools(window)` adds:
-- File ▸ Import feed… (Ctrl+O, also dropping a .json file on the window), File ▸ Export
-  feed… (Ctrl+E), File ▸ History and rollback… (Ctrl+Shift+R): only when the IT policy shows
-  admin tools (`[admin] tools`); otherwise none of them exists, so no menu, shortcut or drop
-  reaches them;
+- Admin ▸ Import feed… (Ctrl+O, also dropping a .json file on the window), Admin ▸ Export
+  feed… (Ctrl+E), Admin ▸ History and rollback… (Ctrl+Shift+R): only when the IT policy shows
+  admin tools (`[admin] tools`); otherwise none of them exists, not even the Admin menu, so
+  no menu, shortcut or drop reaches them;
 - Edit ▸ Settings… (Ctrl+,), Help ▸ Diagnostics…, Help ▸ Open log folder: always.
 Each action has an objectName (`importAction`, `exportAction`, `historyAction`,
 `settingsAction`, `diagnosticsAction`, `openLogFolderAction`) and is added to the window, so
@@ -26,6 +26,7 @@ from msguide.paths import locations
 from msguide.policy import load_policy
 from msguide.settings import Settings
 from msguide.ui.admin.drop import FeedDropFilter
+from msguide.ui.admin.menu import admin_menu
 
 # The dialogs load on first use: they bring the store layer (and SQLAlchemy) with them, which
 # must not delay the window's first paint.
@@ -125,12 +126,15 @@ class AdminTools(QObject):
             "See every revision of the content and roll back or forward",
             self.open_history,
         )
-        menu, quit_action = self.window.file_menu, self.window.quit_action
-        for action in (self.import_action, self.export_action):
-            menu.insertAction(quit_action, action)
-        menu.insertSeparator(quit_action)
-        menu.insertAction(quit_action, self.history_action)
-        menu.insertSeparator(quit_action)
+        menu = admin_menu(self.window)
+        later = menu.actions()  # offline packs (added before) come last
+        menu.clear()
+        menu.addActions([self.import_action, self.export_action])
+        menu.addSeparator()
+        menu.addAction(self.history_action)
+        if later:
+            menu.addSeparator()
+            menu.addActions(later)
         self.drop_filter = FeedDropFilter(self._dropped, self)
         self.window.setAcceptDrops(True)
         self.window.installEventFilter(self.drop_filter)

@@ -1,0 +1,71 @@
+"""A one-line label that gives way when the window is narrow: the text is cut with "…" to the
+room there is, and the whole text stays in `text()` (what screen readers read) and, while it is
+cut, in the tooltip. Status-bar texts use it, so they never set the window's minimum width, and
+the detail pane's link address (an address has no spaces to wrap at)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+MIN_CHARS = 6  # the narrowest it gets: a few characters and the ellipsis
+
+
+class ElidedLabel(QLabel):
+    def __init__(
+        self,
+        name: str,
+        parent: QWidget | None = None,
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+    ) -> None:
+        super().__init__(parent)
+        self.mode = mode
+        self.setObjectName(name)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(False)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.details = ""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._update_tooltip()
+
+    def set_details(self, details: str) -> None:
+        """More than the text says, for the tooltip (after the whole text when it is cut)."""
+        self.details = details
+        self._update_tooltip()
+
+    def minimumSizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        margins = self.contentsMargins()
+        width = metrics.averageCharWidth() * MIN_CHARS + margins.left() + margins.right()
+        whole = super().minimumSizeHint()
+        return QSize(min(width, whole.width()), whole.height())
+
+    def is_elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+    def shown_text(self) -> str:
+        """The text as painted: cut to fit, or whole."""
+        return self.fontMetrics().elidedText(self.text(), self.mode, self.contentsRect().width())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        whole = self.text() if self.is_elided() else ""
+        self.setToolTip("\n".join(part for part in (whole, self.details) if part))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            self.shown_text(),
+            self.foregroundRole(),
+        )

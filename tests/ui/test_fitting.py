@@ -1,0 +1,85 @@
+"""Window placement and status texts that give way (issue 13); the real display checks the
+whole window in tests/display/test_window_fits.py."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMargins, QRect
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QPlainTextEdit, QStatusBar
+from pytestqt.qtbot import QtBot
+
+from msguide.ui.elided_label import ElidedLabel
+from msguide.ui.geometry import PREFERRED, first_geometry, fit_frame
+from msguide.ui.main_window import MainWindow
+from msguide.ui.shortcuts import ShortcutsDialog
+
+LAPTOP = QRect(0, 0, 1366, 728)  # 1366x768 with a 40 px taskbar
+SCALED = QRect(0, 0, 911, 485)  # the same at 150%, in logical pixels
+
+
+def test_a_frame_larger_than_the_screen_is_shrunk_and_moved_inside_it() -> None:
+    fitted = fit_frame(QRect(1500, 200, 2400, 1300), LAPTOP)
+    assert LAPTOP.contains(fitted)
+    assert fitted.size() == LAPTOP.size()
+    assert fit_frame(QRect(-300, -50, 800, 600), LAPTOP) == QRect(0, 0, 800, 600)
+    assert fit_frame(QRect(100, 100, 800, 600), LAPTOP) == QRect(100, 100, 800, 600)
+
+
+def test_the_first_size_is_the_preferred_one_where_it_fits_and_the_screen_s_otherwise() -> None:
+    margins = QMargins(8, 40, 8, 8)
+    big = QRect(0, 0, 2560, 1400)
+    assert first_geometry(big, margins).size() == PREFERRED
+    for available in (LAPTOP, SCALED):
+        client = first_geometry(available, margins)
+        assert available.contains(client.marginsAdded(margins))
+
+
+def test_a_long_status_text_is_cut_to_fit_with_the_whole_text_kept(qtbot: QtBot) -> None:
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    label = ElidedLabel("statusText")
+    text = "Hampshire & Isle of Wight Modern Slavery Partnership: published 28 November 2026"
+    label.setText(text)
+    bar.addWidget(label, 1)
+    assert bar.minimumSizeHint().width() < 150  # the text does not set the window's width
+    bar.resize(120, 30)
+    bar.show()
+    qtbot.waitUntil(lambda: label.width() < 120)
+    assert label.text() == text  # what screen readers read
+    assert label.shown_text().endswith("…") and len(label.shown_text()) < len(text)
+    assert label.toolTip() == text
+    bar.resize(1200, 30)
+    qtbot.waitUntil(lambda: label.width() > 700)
+    assert label.shown_text() == text and label.toolTip() == ""
+
+
+def test_a_narrow_detail_pane_wraps_its_buttons_instead_of_scrolling_sideways(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.search_field.setText("helpline")
+    qtbot.waitUntil(lambda: window.results_model.rowCount() > 0, timeout=5000)
+    model = window.results_model
+    row = next(r for r in range(model.rowCount()) if (hit := model.hit(r)) and hit.phone)
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        window.results_view.setCurrentIndex(model.index(row))
+    detail = window.detail
+    assert detail.number_button.isVisibleTo(detail)  # a contact: four buttons in the row
+    sizes = window.splitter.sizes()
+    window.splitter.setSizes([sizes[0], sum(sizes) - sizes[0] - 260, 260])
+    qtbot.waitUntil(lambda: detail.width() <= 270)
+    # Its layout settles over a few event-loop turns.
+    qtbot.waitUntil(lambda: detail.horizontalScrollBar().maximum() == 0, timeout=3000)
+    buttons = [detail.open_button, detail.copy_button, detail.number_button]
+    buttons.append(detail.favourite_button)
+    assert all(detail.viewport().rect().contains(b.geometry()) for b in buttons)
+    rows = {b.geometry().top() for b in buttons}
+    assert len(rows) > 1  # wrapped onto a second row
+
+
+def test_the_shortcut_list_lines_up_in_a_fixed_width_font(window: MainWindow, qtbot: QtBot) -> None:
+    dialog = ShortcutsDialog(window.actions(), window)
+    qtbot.addWidget(dialog)
+    text = dialog.findChild(QPlainTextEdit, "shortcutsText")
+    assert text is not None
+    assert QFontInfo(text.font()).fixedPitch()
+    assert dialog.width() <= dialog.screen().availableGeometry().width()
