@@ -137,6 +137,10 @@ def measure(feed: Path, runs: int = 5) -> dict[str, Any]:
             cpu.append(second["cpu_ms"])
             made = server.requests[seen:]
             requests.append(len(made))
+            if not made:
+                # No request: the timed sync did not ask the server at all, and a figure of
+                # "0 requests, no rewrite" would pass without any sync having happened.
+                raise RuntimeError(f"the second sync made no request (status {second})")
             if any(conditional != server.etag for _path, conditional in made):
                 raise RuntimeError(f"the second sync was not conditional: {made}")
             rewritten |= _file_state(folder / "store.sqlite") != before

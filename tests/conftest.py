@@ -65,3 +65,9 @@ from a11ykit import a11y_bus  # noqa: E402
 from displaykit import real_display  # noqa: E402
 
 __all__ = ["a11y_bus", "real_display"]
+
+
+# CI: a guarantee whose test cannot run here fails the run instead of being skipped.
+from ci_skips import pytest_runtest_makereport  # noqa: E402
+
+__all__ += ["pytest_runtest_makereport"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from msguide.errors import UntrustedFeedError
+from msguide.errors import FeedError, UntrustedFeedError
 from msguide.feed.signature import generate_keys, public_key_id, sign, verify
 
 DATA = b'{"feed": "bytes"}\n'
@@ -55,9 +55,9 @@ def test_unsigned_needs_permission_when_no_key_is_pinned() -> None:
 
 def test_encrypted_secret_key_needs_its_password() -> None:
     keys = generate_keys("correct horse")
-    with pytest.raises(Exception, match="password"):
+    with pytest.raises(FeedError, match="protected by a password; give the password"):
         sign(DATA, keys.secret, None)
-    with pytest.raises(Exception, match="wrong password"):
+    with pytest.raises(FeedError, match="wrong password"):
         sign(DATA, keys.secret, "wrong")
     assert verify(DATA, sign(DATA, keys.secret, "correct horse"), [keys.public_base64]).signed
 

@@ -129,40 +129,62 @@ def link(where: tuple[Any, ...], url: str) -> bytes:
 
 
 ITEM_URL = ("items", 0, "url")
+# Why each link is refused, as msguide says it (the sentence names the field, then the reason).
+NOT_ALLOWED = "is not an allowed link; use an https:// address"
+BAD_CHARACTERS = "contains spaces or characters not allowed in a link"
 LINKS = {
-    "link-javascript": (ITEM_URL, "javascript:alert(document.domain)"),
-    "link-javascript-mixed-case": (ITEM_URL, "JaVaScRiPt:alert(1)"),
-    "link-javascript-leading-space": (ITEM_URL, " javascript:alert(1)"),
-    "link-javascript-tab": (ITEM_URL, "java\tscript:alert(1)"),
-    "link-javascript-entity": (ITEM_URL, "javascript&colon;alert(1)"),
-    "link-vbscript": (ITEM_URL, "vbscript:msgbox(1)"),
-    "link-file": (ITEM_URL, "file:///C:/Windows/System32/calc.exe"),
-    "link-file-share": (ITEM_URL, "file://fileserver/share/payload.exe"),
-    "link-unc-path": (ITEM_URL, "\\\\fileserver\\share\\payload.exe"),
-    "link-scheme-relative": (ITEM_URL, "//evil.example/payload"),
-    "link-data": (ITEM_URL, "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="),
-    "link-smb": (ITEM_URL, "smb://fileserver/share/payload.exe"),
-    "link-ms-msdt": (ITEM_URL, "ms-msdt:/id PCWDiagnostic /skip force"),
-    "link-ms-msdt-no-space": (ITEM_URL, "ms-msdt:/id"),
-    "link-search-ms": (ITEM_URL, "search-ms:query=invoice&crumb=location:\\\\evil\\share"),
-    "link-ms-settings": (ITEM_URL, "ms-settings:privacy"),
-    "link-ms-officecmd": (ITEM_URL, "ms-officecmd:{}"),
-    "link-chrome": (ITEM_URL, "chrome://settings"),
-    "link-about": (ITEM_URL, "about:blank"),
-    "link-credentials": (ITEM_URL, "https://user:secret@example.org/"),
-    "link-bidi": (ITEM_URL, "https://example.org/\u202efdp.exe"),
-    "link-too-long": (ITEM_URL, "https://example.org/" + "a" * 3000),
-    "link-in-attachment": (("items", 0, "attachments", 0, "url"), "file:///etc/passwd"),
-    "link-mailto-in-attachment": (("items", 0, "attachments", 0, "url"), "mailto:a@b.org"),
-    "link-in-contact": (("items", 1, "url"), "search-ms:query=x"),
-    "link-home-page": (("home_page_url",), "javascript:alert(1)"),
-    "link-feed-url": (("feed_url",), "file:///etc/passwd"),
-    "link-about-url": (("_msguide", "about"), "data:,hello"),
-}
-
-LINK_WORDS = {
-    "link-credentials": "user name or password",
-    "link-too-long": "the most allowed for a link is 2048",
+    "link-javascript": (ITEM_URL, "javascript:alert(document.domain)", NOT_ALLOWED),
+    "link-javascript-mixed-case": (ITEM_URL, "JaVaScRiPt:alert(1)", NOT_ALLOWED),
+    "link-javascript-leading-space": (ITEM_URL, " javascript:alert(1)", BAD_CHARACTERS),
+    "link-javascript-tab": (ITEM_URL, "java\tscript:alert(1)", BAD_CHARACTERS),
+    "link-javascript-entity": (ITEM_URL, "javascript&colon;alert(1)", NOT_ALLOWED),
+    "link-vbscript": (ITEM_URL, "vbscript:msgbox(1)", NOT_ALLOWED),
+    "link-file": (ITEM_URL, "file:///C:/Windows/System32/calc.exe", NOT_ALLOWED),
+    "link-file-share": (ITEM_URL, "file://fileserver/share/payload.exe", NOT_ALLOWED),
+    "link-unc-path": (ITEM_URL, "\\\\fileserver\\share\\payload.exe", BAD_CHARACTERS),
+    "link-scheme-relative": (ITEM_URL, "//evil.example/payload", NOT_ALLOWED),
+    "link-data": (
+        ITEM_URL,
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        NOT_ALLOWED,
+    ),
+    "link-smb": (ITEM_URL, "smb://fileserver/share/payload.exe", NOT_ALLOWED),
+    "link-ms-msdt": (ITEM_URL, "ms-msdt:/id PCWDiagnostic /skip force", BAD_CHARACTERS),
+    "link-ms-msdt-no-space": (ITEM_URL, "ms-msdt:/id", NOT_ALLOWED),
+    "link-search-ms": (
+        ITEM_URL,
+        "search-ms:query=invoice&crumb=location:\\\\evil\\share",
+        BAD_CHARACTERS,
+    ),
+    "link-ms-settings": (ITEM_URL, "ms-settings:privacy", NOT_ALLOWED),
+    "link-ms-officecmd": (ITEM_URL, "ms-officecmd:{}", BAD_CHARACTERS),
+    "link-chrome": (ITEM_URL, "chrome://settings", NOT_ALLOWED),
+    "link-about": (ITEM_URL, "about:blank", NOT_ALLOWED),
+    "link-credentials": (
+        ITEM_URL,
+        "https://user:secret@example.org/",
+        "carries a user name or password",
+    ),
+    "link-bidi": (ITEM_URL, "https://example.org/\u202efdp.exe", BAD_CHARACTERS),
+    "link-too-long": (
+        ITEM_URL,
+        "https://example.org/" + "a" * 3000,
+        "the most allowed for a link is 2048",
+    ),
+    "link-in-attachment": (
+        ("items", 0, "attachments", 0, "url"),
+        "file:///etc/passwd",
+        NOT_ALLOWED,
+    ),
+    "link-mailto-in-attachment": (
+        ("items", 0, "attachments", 0, "url"),
+        "mailto:a@b.org",
+        NOT_ALLOWED,
+    ),
+    "link-in-contact": (("items", 1, "url"), "search-ms:query=x", NOT_ALLOWED),
+    "link-home-page": (("home_page_url",), "javascript:alert(1)", NOT_ALLOWED),
+    "link-feed-url": (("feed_url",), "file:///etc/passwd", NOT_ALLOWED),
+    "link-about-url": (("_msguide", "about"), "data:,hello", NOT_ALLOWED),
 }
 
 
@@ -210,8 +232,9 @@ def refused() -> Iterator[tuple[str, bytes, str]]:
     yield "not-an-object", b"[]", "a feed is a JSON object"
     yield "null", b"null", "a feed is a JSON object"
     yield "number", b"12", "a feed is a JSON object"
-    for name, (where, url) in LINKS.items():
-        yield name, link(where, url), LINK_WORDS.get(name, show(where) + ":")
+    for name, (where, url, reason) in LINKS.items():
+        # " … " stands for the quoted link between the field and the reason.
+        yield name, link(where, url), f"{show(where)}: … {reason}"
     yield "id-bidi", link(("items", 0, "id"), "guide\u202eexe.pdf"), "direction-changing"
     yield "id-control", link(("items", 0, "id"), "guide\x07"), "direction-changing"
     yield "id-empty", link(("items", 0, "id"), " "), "is empty"

@@ -21,34 +21,63 @@ from msguide.store.db import sqlite_uri_path
 OLD, NEW = revision(30, 1), revision(30, 2)
 
 
+# .ci/run sets this: a read-only test that cannot make anything read-only fails, not skips.
+REQUIRE_READ_ONLY = "MSGUIDE_REQUIRE_READ_ONLY"
+
+
 @contextmanager
 def unwritable(*paths: Path) -> Iterator[None]:
     """Make folders and files unwritable for this process, even when it runs as root.
 
     chmod does not stop root, so as root the immutable attribute is used (chattr +i, which
-    root cannot write through either); without it the test is skipped, never passed blindly.
+    root cannot write through either) or, where the file system has no such attribute (an
+    overlay in a container), a read-only bind mount of the path over itself. When neither
+    works the test is skipped, never passed blindly, and fails under MSGUIDE_REQUIRE_READ_ONLY.
     """
     as_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    changed: list[Path] = []
-    modes = {p: p.stat().st_mode for p in paths}
+    undo: list[Callable[[], None]] = []
     try:
         for path in paths:
             if as_root:
-                if shutil.which("chattr") is None:
-                    pytest.skip("running as root without chattr: cannot make a folder read-only")
-                done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
-                if done.returncode != 0:
-                    pytest.skip(f"chattr +i is not supported here: {done.stderr.decode().strip()}")
+                undo.append(root_read_only(path))
             else:
+                mode = path.stat().st_mode
                 path.chmod(0o555 if path.is_dir() else 0o444)
-            changed.append(path)
+                undo.append(lambda path=path, mode=mode: path.chmod(mode))  # type: ignore[misc]
         yield
     finally:
-        for path in reversed(changed):
-            if as_root:
-                subprocess.run(["chattr", "-i", str(path)], check=True)
-            else:
-                path.chmod(modes[path])
+        for step in reversed(undo):
+            step()
+
+
+def root_read_only(path: Path) -> Callable[[], None]:
+    """Make `path` read-only for root; returns how to undo it."""
+    tried = []
+    if shutil.which("chattr") is not None:
+        done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+        if done.returncode == 0:
+            return lambda: subprocess.run(["chattr", "-i", str(path)], check=True)
+        tried.append(f"chattr +i: {done.stderr.decode().strip()}")
+    if shutil.which("mount") is not None:
+        bound = subprocess.run(
+            ["mount", "--bind", str(path), str(path)], capture_output=True, check=False
+        )
+        if bound.returncode == 0:
+            remounted = subprocess.run(
+                ["mount", "-o", "remount,ro,bind", str(path)], capture_output=True, check=False
+            )
+            if remounted.returncode == 0:
+                return lambda: subprocess.run(["umount", str(path)], check=True)
+            subprocess.run(["umount", str(path)], check=True)
+            tried.append(f"read-only bind mount: {remounted.stderr.decode().strip()}")
+        else:
+            tried.append(f"bind mount: {bound.stderr.decode().strip()}")
+    reason = "running as root, and nothing here makes a path read-only for root: " + (
+        "; ".join(tried) or "neither chattr nor mount is installed"
+    )
+    if os.environ.get(REQUIRE_READ_ONLY) == "1":
+        pytest.fail(f"{REQUIRE_READ_ONLY}=1 and {reason}")
+    pytest.skip(reason)
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,9 @@ def test_a_backup_is_one_self_contained_file_that_passes_the_check(
     store, folder = backed_up
     load(store, OLD)
     load(store, NEW)
-    for kept in backup.backups(folder):
+    kept_backups = backup.backups(folder)
+    assert len(kept_backups) == 2  # one before each import: the loop below checks something
+    for kept in kept_backups:
         assert not Path(f"{kept}-wal").exists()
         assert check_store(kept, mode="ro") is None
         connection = sqlite3.connect(f"file:{sqlite_uri_path(kept)}?mode=ro", uri=True)

@@ -23,7 +23,7 @@ from storecheck import NOW, content, copy_store, load, revision, store_at
 
 from msguide.errors import RollbackRefusedError, StorageError
 from msguide.services import open_user_store
-from msguide.store import db
+from msguide.store import backup, db
 from msguide.store.db import Store
 from msguide.store.importer import rollback
 from msguide.store.location import FAKE_REMOTE_ENV
@@ -175,21 +175,62 @@ def test_command_line_import_in_another_process_while_the_app_reads_and_writes(
     assert content(opened.store.path) == expected
 
 
-def test_two_processes_importing_at_once_end_consistent(
-    home: Path, feeds: dict[int, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def has_open(pid: int, path: Path) -> bool:
+    """Whether process `pid` has the file `path` open (Linux: /proc/PID/fd; elsewhere, after
+    a few seconds, which is longer than an interpreter takes to start)."""
+    if not Path("/proc").is_dir():
+        time.sleep(3)
+        return True
+    try:
+        return any(link.resolve() == path.resolve() for link in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # the process ended, or a descriptor closed while looking
+        return False
+
+
+def test_two_processes_importing_at_once_both_wait_and_end_consistent(
+    home: Path,
+    feeds: dict[int, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lock_holder: Any,
 ) -> None:
     monkeypatch.setenv("MSGUIDE_FAKE_NOW", NOW)
     from msguide.importing import import_file
 
+    store_path = home / "data" / "msguide.sqlite"
     with open_user_store().store as store:
         import_file(store, feeds[1])
     one_then_other = reference(tmp_path, "2-3", feeds[1], feeds[2], feeds[3])
     other_only = reference(tmp_path, "3", feeds[1], feeds[3])
-    second, third = cli_import(feeds[2]), cli_import(feeds[3])
-    _, second_err = second.communicate(timeout=60)
-    _, third_err = third.communicate(timeout=60)
+    opened = open_user_store()
+    backups_before = len(backup.backups(home / "data" / "backups"))
+    with opened.store as store, Readers(store) as readers:
+        # Another writer holds the lock: both imports must start, reach the store and wait.
+        holder = lock_holder(store_path)
+        try:
+            second, third = cli_import(feeds[2]), cli_import(feeds[3])
+            deadline = time.monotonic() + 60
+            while not all(has_open(p.pid, store_path) for p in (second, third)):
+                assert second.poll() is None and third.poll() is None, "one did not wait"
+                assert time.monotonic() < deadline, "the imports never opened the store"
+                time.sleep(0.01)
+            time.sleep(0.5)  # both at the lock: an import of 300 items takes far less
+            waiting = [p.poll() is None for p in (second, third)]
+            with store.read() as connection:  # the app's own reader, as the list reads
+                unchanged = read_view(connection) == 1
+            backups = len(backup.backups(home / "data" / "backups"))
+        finally:
+            holder.release()
+        _, second_err = second.communicate(timeout=60)
+        _, third_err = third.communicate(timeout=60)
+        while not (readers.seen.keys() - {1}) and not readers.errors:  # a look afterwards
+            time.sleep(0.01)
+    assert waiting == [True, True], "an import ended while another writer held the lock"
+    assert unchanged and backups == backups_before  # no backup either: all after the lock
+    assert readers.errors == []
+    assert readers.seen[1] > 0 and set(readers.seen) <= {1, 2, 3}, readers.seen
     assert third.returncode == 0, third_err
-    found = content(home / "data" / "msguide.sqlite")
+    found = content(store_path)
     if second.returncode == 0:  # sequence 2 went first, then 3
         assert found == one_then_other
     else:  # 3 went first: 2 is then refused as a rollback, cleanly
@@ -209,26 +250,29 @@ def lock_holder(tmp_path: Path) -> Any:
             self.connection.execute("BEGIN IMMEDIATE")
 
         def release(self) -> None:
+            self.released_at = time.perf_counter()
             self.connection.execute("COMMIT")
             self.connection.close()
 
     return Holder
 
 
-def begin_times(store: Store) -> list[float]:
-    """Durations of every BEGIN IMMEDIATE the store runs: how long a writer waited."""
-    waits: list[float] = []
+def begin_times(store: Store, asked: threading.Event) -> list[tuple[float, float]]:
+    """(start, end) of every BEGIN IMMEDIATE the store runs: when a writer waited. `asked` is
+    set when one starts."""
+    waits: list[tuple[float, float]] = []
     started: dict[int, float] = {}
 
     @event.listens_for(store.engine, "before_cursor_execute")
     def before(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if statement == "BEGIN IMMEDIATE":
             started[id(connection)] = time.perf_counter()
+            asked.set()
 
     @event.listens_for(store.engine, "after_cursor_execute")
     def after(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if statement == "BEGIN IMMEDIATE":
-            waits.append(time.perf_counter() - started.pop(id(connection)))
+            waits.append((started.pop(id(connection)), time.perf_counter()))
 
     return waits
 
@@ -239,18 +283,26 @@ def test_a_second_writer_waits_for_the_lock_and_then_applies(
     path = store_at(tmp_path / "store.sqlite", OLD)
     expected = content(store_at(copy_store(path, tmp_path / "reference.sqlite"), NEW))
     holder = lock_holder(path)
-    held_for = 0.3
+    asked = threading.Event()
+
+    def release_once_asked() -> None:
+        asked.wait(60)
+        time.sleep(0.3)  # the import is waiting at the lock meanwhile
+        holder.release()
+
     with Store.open(path) as store:
-        waits = begin_times(store)
+        waits = begin_times(store, asked)
         # Release from another thread after a while: the import below must wait, not fail.
-        timer = threading.Timer(held_for, holder.release)
-        timer.start()
+        releaser = threading.Thread(target=release_once_asked)
+        releaser.start()
         try:
             result = load(store, NEW)
         finally:
-            timer.join()
+            releaser.join()
     assert result.applied
-    assert max(waits) >= held_for * 0.8
+    # It asked for the lock while the other writer held it and got it only after the release
+    # (not a duration: parsing the feed first may take most of held_for on a busy machine).
+    assert any(start < holder.released_at <= end for start, end in waits), waits
     assert content(path) == expected
 
 

@@ -6,7 +6,16 @@ import json
 import shutil
 from pathlib import Path
 
-from homes import NEW, LivedIn, garbage_over_page_2, one_sentence, unwritable
+import pytest
+from homes import (
+    NEW,
+    REQUIRE_READ_ONLY,
+    LivedIn,
+    garbage_over_page_2,
+    one_sentence,
+    root_read_only,
+    unwritable,
+)
 from storecheck import content, load
 
 from msguide.services import open_user_store
@@ -105,3 +114,42 @@ def test_new_content_can_be_imported_once_the_folder_is_writable_again(
         assert not store.read_only and opened.notices == []
         assert not load(store, NEW).applied  # already current: content is exactly NEW
     assert content(lived_in.store) == lived_in.new_content
+
+
+def writes(folder: Path) -> bool:
+    try:
+        (folder / "probe").write_text("x")
+    except OSError:
+        return False
+    (folder / "probe").unlink()
+    return True
+
+
+@pytest.mark.parametrize("without_chattr", [False, True])
+def test_unwritable_stops_even_root_from_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, without_chattr: bool
+) -> None:
+    # The tests above are only as good as this: as root, by chattr +i, or where the file
+    # system has no immutable attribute (an overlay in a container), a read-only bind mount.
+    if without_chattr:
+        real_which = shutil.which
+        monkeypatch.setattr(
+            shutil, "which", lambda name: None if name == "chattr" else real_which(name)
+        )
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with unwritable(folder):
+        assert not writes(folder)
+    assert writes(folder)  # and it is undone
+
+
+def test_without_a_way_to_make_it_read_only_the_test_fails_where_required(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    monkeypatch.delenv(REQUIRE_READ_ONLY, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="nothing here makes a path read-only"):
+        root_read_only(tmp_path)
+    monkeypatch.setenv(REQUIRE_READ_ONLY, "1")  # as .ci/run sets it
+    with pytest.raises(pytest.fail.Exception, match="MSGUIDE_REQUIRE_READ_ONLY=1"):
+        root_read_only(tmp_path)

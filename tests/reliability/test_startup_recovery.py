@@ -144,7 +144,9 @@ def test_a_damaged_newest_backup_is_skipped_for_an_older_good_one(lived_in: Live
 
 
 def test_without_a_good_backup_the_seed_is_restored(lived_in: LivedIn) -> None:
-    for kept in backup.backups(lived_in.where.backups):
+    kept_backups = backup.backups(lived_in.where.backups)
+    assert kept_backups  # spoiling none would not test "without a good backup"
+    for kept in kept_backups:
         not_a_database(kept)
     garbage_over_page_2(lived_in.store)
 

@@ -11,11 +11,18 @@ ALLOWED_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 WEB_SCHEMES = frozenset({"https", "http"})
 MAX_URL_LENGTH = 2048
 
-_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\\<>\"`{}|^\u202a-\u202e\u2066-\u2069]")
+# Besides controls and characters URLs never carry: every space, direction mark and invisible
+# character (U+00A0, U+200B-U+200F, U+2028-U+202F, U+2060-U+206F, U+FEFF...), which would let a
+# link look like another or reorder the text around it.
+_FORBIDDEN = re.compile(
+    r"[\x00-\x20\x7f-\xa0\xad\\<>\"`{}|^\u061c\u115f\u1160\u1680\u180e\u2000-\u200f"
+    r"\u2028-\u202f\u205f-\u206f\u3000\u3164\ufeff\ufff0-\ufffb]"
+)
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?"
 _HOST = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}$|^[0-9a-f:.]+$")
 _TEL = re.compile(r"^\+?[0-9][0-9 ().-]{1,30}$")
-_EMAIL = re.compile(r"^[^@\s/?#]+@[^@\s/?#]+\.[^@\s/?#]+$")
+# The domain in plain ASCII letters: a look-alike letter (Cyrillic "е" for "e") is refused.
+_EMAIL = re.compile(r"^[^@\s/?#]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 
 
 def _shown(url: str) -> str:

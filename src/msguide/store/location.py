@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -47,6 +48,11 @@ def network_reason(path: Path) -> str | None:
     if sys.platform == "win32":
         return "it is on a network drive" if _windows_drive_is_remote(path) else None
     kind = _mount_type(path)
+    return network_kind_reason(kind)
+
+
+def network_kind_reason(kind: str) -> str | None:
+    """Why a file system of type `kind` (as a mount table names it) counts as a share."""
     return f"it is on a network file system ({kind})" if kind in _NETWORK_FILESYSTEMS else None
 
 
@@ -74,17 +80,30 @@ def _windows_drive_is_remote(path: Path) -> bool:  # pragma: no cover - Windows 
 
 def _mount_type(path: Path) -> str:
     try:
-        target = os.path.realpath(path if path.exists() else path.parent)
-        best, kind = "", ""
-        with open("/proc/self/mounts", encoding="utf-8") as mounts:
-            for line in mounts:
-                parts = line.split()
-                if len(parts) >= 3:
-                    point = parts[1].replace("\\040", " ")
-                    if (target == point or target.startswith(point.rstrip("/") + "/")) and len(
-                        point
-                    ) >= len(best):
-                        best, kind = point, parts[2]
-        return kind
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as mounts:
+            return mount_type(path, mounts.read())
     except OSError:
         return ""
+
+
+_OCTAL_ESCAPE = re.compile(r"\\([0-7]{3})")
+
+
+def mount_type(path: Path, mounts: str) -> str:
+    """The file system type of the mount that holds `path`, from the text of a mount table.
+
+    `mounts` is in /proc/self/mounts (fstab) format: the longest mount point containing the
+    resolved path wins, and the kernel's octal escapes (`\\040` for a space) are undone. The
+    path need not exist yet (a first start): its folders decide, symbolic links resolved.
+    """
+    target = os.path.realpath(path)
+    best, kind = "", ""
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = _OCTAL_ESCAPE.sub(lambda m: chr(int(m.group(1), 8)), parts[1])
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, parts[2]
+    return kind

@@ -201,6 +201,7 @@ def read_user_state(path: Path) -> dict[str, tuple[UserRows, bool]]:
         connection = _connect(path, "ro")
     except (sqlite3.Error, UnicodeDecodeError):
         return found
+    # UnicodeDecodeError: SQLite's message about a damaged schema name may not be UTF-8.
     try:
         for table, columns in USER_TABLES.items():
             rows: UserRows = []

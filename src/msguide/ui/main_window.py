@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self.notice_close.setObjectName("noticeClose")
         self.notice_close.setText("Dismiss")
         self.notice_close.setAccessibleName("Dismiss notice")
+        self.notice_close.setAccessibleDescription("Hide the notice above the results")
         self.notice_close.hide()
 
         self.sidebar_model: SidebarModel = SidebarModel(self)
