@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "msguide.paths": 0,
     "msguide.logsetup": 0,
     "msguide.safetext": 0,  # one sanitiser for every message that quotes input
+    "msguide.filereading": 0,  # bounded reads of regular files only (feeds, signatures, policy)
     "msguide.jsonout": 0,  # the one JSON writer
     "msguide.policy_registry": 0,  # reads the Windows registry only: no msguide imports
     "msguide.feed": 1,
@@ -43,6 +44,7 @@ LAYERS: dict[str, int] = {
     "msguide.selftest": 7,  # starts the bundle's widgets: a command of the CLI
     "msguide.cli": 7,
     "msguide.boundary": 7,  # the command line's error boundary
+    "msguide.practice_cli": 7,  # the favourites and print commands: CLI code beside cli.py
     # The command line's `offline`/`pack` commands: CLI code kept beside the offline package,
     # which downloads through sync; only cli.py imports it (this test holds the rest below).
     "msguide.offline.commands": 7,
