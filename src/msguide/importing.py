@@ -77,6 +77,8 @@ def _feed_file_errors(path: Path, limits: Limits, what: str) -> Iterator[None]:
         ) from None
     except FileNotFoundError:
         raise UsageError(f"there is no file {path}") from None
+    except (UnicodeEncodeError, ValueError):  # a lone surrogate or a NUL: no file has that name
+        raise UsageError("that is not a file name this system can use") from None
     except IsADirectoryError:
         raise UsageError(f"{path} is a folder, not {what}") from None
     except OSError as error:
