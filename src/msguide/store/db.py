@@ -255,7 +255,7 @@ class Store:
             log.warning("the search index of %s is damaged (%s); rebuilding it", self.path, problem)
             self.close_readers()
             rebuild_index(self.path, FTS_DDL)
-        except sqlite3.Error as failure:
+        except (sqlite3.Error, UnicodeDecodeError) as failure:
             log.warning("could not rebuild the search index of %s: %s", self.path, failure)
             return
         raise StorageError(REBUILT.rstrip(".") + "; search again.") from error

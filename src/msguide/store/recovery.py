@@ -107,7 +107,7 @@ def _rebuild_damaged_index(path: Path) -> bool:
             return False
         log.warning("the search index of %s is damaged (%s); rebuilding it", path, problem)
         rebuild_index(path, FTS_DDL)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:  # a message quoting damaged bytes
         # Busy or failing: the store itself passed its check, so start; a search that meets
         # the damage tries again (Store.read).
         log.warning("could not check or rebuild the search index of %s: %s", path, error)
