@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "msguide.paths": 0,
     "msguide.logsetup": 0,
     "msguide.safetext": 0,  # one sanitiser for every message that quotes input
+    "msguide.filereading": 0,  # bounded reads of regular files only (feeds, signatures, policy)
     "msguide.jsonout": 0,  # the one JSON writer
     "msguide.policy_registry": 0,  # reads the Windows registry only: no msguide imports
     "msguide.feed": 1,

@@ -8,7 +8,6 @@ text quoted from the arguments goes through msguide.safetext before it is printe
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -253,15 +252,12 @@ def _write_file(path: Path, data: bytes) -> None:
 # --- feed tools -----------------------------------------------------------------------------
 
 
-def _read_input(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"there is no file {path}") from None
-    except OSError as error:
-        if error.errno == errno.ENAMETOOLONG:
-            raise UsageError(f"the file name {path[:60]}… is too long") from None
-        raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
+def _read_input(path: str, what: str = "a feed file") -> bytes:
+    from msguide.importing import read_feed_file
+
+    # Bounded, and only a regular file: never /dev/zero or a pipe (issue 14); a name too long
+    # for the system is a usage error.
+    return read_feed_file(Path(path), what=what)
 
 
 def _is_file(name: str) -> bool:
@@ -363,7 +359,7 @@ def cmd_feed_sign(args: argparse.Namespace) -> int:
     data = _read_input(args.file)
     if not args.skip_validation:
         parse(data)
-    secret = _read_input(args.secret_key)
+    secret = _read_input(args.secret_key, "a key file")
     signature = sign(data, secret, _password(args, confirm=False), file_name=Path(args.file).name)
     output = Path(args.output or f"{args.file}.minisig")
     _write_file(output, signature)
@@ -375,8 +371,11 @@ def cmd_feed_verify(args: argparse.Namespace) -> int:
     from msguide.feed.signature import verify
 
     data = _read_input(args.file)
-    signature = _read_input(args.signature or f"{args.file}.minisig")
-    keys = [_read_input(k).decode("utf-8", "replace") if _is_file(k) else k for k in args.key]
+    signature = _read_input(args.signature or f"{args.file}.minisig", "a signature file")
+    keys = [
+        _read_input(k, "a key file").decode("utf-8", "replace") if _is_file(k) else k
+        for k in args.key
+    ]
     status = verify(data, signature, keys)
     print(f"{safe_text(args.file)}: {status.describe()}")
     return ExitCode.OK

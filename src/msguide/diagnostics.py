@@ -41,6 +41,7 @@ def store_report(store_path: Any) -> dict[str, Any]:
     from msguide.store.history import source_statuses
     from msguide.store.location import journal_choice
     from msguide.store.recovery import read_only_mode
+    from msguide.store.searchindex import index_problem
 
     report: dict[str, Any] = {"path": str(store_path), "exists": store_path.exists()}
     if not store_path.exists():
@@ -59,9 +60,11 @@ def store_report(store_path: Any) -> dict[str, Any]:
             problems = connection.exec_driver_sql("PRAGMA quick_check(5)").scalars()
             check = "; ".join(str(p) for p in problems)
             items = connection.exec_driver_sql("SELECT COUNT(*) FROM items").scalar_one()
+            index = index_problem(connection.raw, thorough=True, writable=False)
             report.update(
-                ok=check == "ok",
+                ok=check == "ok" and index is None,
                 integrity=check,
+                search_index="ok" if index is None else f"damaged ({index})",
                 items=items,
                 schema=store.schema_version(),
                 journal_mode=connection.exec_driver_sql("PRAGMA journal_mode").scalar_one(),
@@ -129,6 +132,11 @@ def format_report(report: dict[str, Any]) -> str:
             f"{store['journal_mode']} journal, {store['size_bytes']:,} bytes"
         )
         lines.append(f"  journal: {store['journal_reason']}")
+    elif store.get("search_index", "ok") != "ok" and store.get("integrity") == "ok":
+        lines.append(
+            f"Store: PROBLEM: the search index is {store['search_index']}; start msguide "
+            "once to rebuild it from the content"
+        )
     else:
         lines.append(f"Store: PROBLEM: {store.get('problem') or store.get('integrity')}")
     for source in report["sources"]:

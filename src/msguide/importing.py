@@ -7,9 +7,11 @@ diff), `apply_import` (the real import). `import_file` runs them in one go for t
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
-import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +26,7 @@ from msguide.errors import (
 from msguide.feed.model import Feed
 from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE, Limits, collector_paused, parse
 from msguide.feed.stream import FeedStream, NotStreamable, survey
+from msguide.filereading import FileTooLargeError, open_regular_file, read_regular_file
 from msguide.paths import locations
 from msguide.policy import Policy, load_policy
 from msguide.store.db import Store
@@ -38,28 +41,49 @@ from msguide.store.importer import (
 
 log = logging.getLogger(__name__)
 
+# A minisign signature is under 400 bytes; a "signature" far larger is not one.
+MAX_SIGNATURE_BYTES = 64 * 1024
+
 
 def looks_like_url(text: str) -> bool:
     return text.lower().startswith(("https://", "http://"))
 
 
-def read_feed_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """The file's bytes, refusing before reading anything larger than the feed size limit."""
+def read_feed_file(
+    path: Path, limits: Limits = DEFAULT_LIMITS, *, what: str = "a feed file"
+) -> bytes:
+    """The file's bytes, refusing anything larger than the feed size limit before reading it
+    all, and anything but a regular file (a device, a pipe, a link to one) without reading."""
+    with _feed_file_errors(path, limits, what):
+        return read_regular_file(path, limits.max_bytes, what=what)
+
+
+def read_signature_file(path: Path) -> bytes:
+    """A detached signature: a few hundred bytes, never more than MAX_SIGNATURE_BYTES."""
+    return read_feed_file(path, Limits(max_bytes=MAX_SIGNATURE_BYTES), what="a signature file")
+
+
+@contextmanager
+def _feed_file_errors(path: Path, limits: Limits, what: str) -> Iterator[None]:
+    """What goes wrong opening or reading a file handed to msguide, in one sentence."""
     from msguide.errors import FeedError
 
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise FeedError(
-                f"the feed is {size / MEGABYTE:.1f} MB; the most allowed is "
-                f"{limits.max_bytes / MEGABYTE:.0f} MB"
-            )
-        return path.read_bytes()
+        yield
+    except FileTooLargeError as error:
+        raise FeedError(
+            f"the {what.removeprefix('a ')} is {error.size / MEGABYTE:.1f} MB; the most allowed "
+            f"is {limits.max_bytes / MEGABYTE:.0f} MB"
+        ) from None
     except FileNotFoundError:
         raise UsageError(f"there is no file {path}") from None
+    except (UnicodeEncodeError, ValueError):  # a lone surrogate or a NUL: no file has that name
+        raise UsageError("that is not a file name this system can use") from None
     except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not a feed file") from None
+        raise UsageError(f"{path} is a folder, not {what}") from None
     except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:  # a key or some text taken for a file name
+            raise UsageError(f"the file name {str(path)[:60]}… is too long") from None
         raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
 
 
@@ -122,7 +146,7 @@ def check_feed_file(
     if signature_path is None:
         candidate = path.with_name(path.name + ".minisig")
         signature_path = candidate if candidate.exists() else None
-    signature = read_feed_file(signature_path) if signature_path is not None else None
+    signature = read_signature_file(signature_path) if signature_path is not None else None
     trust = policy.trust_for(feed.source.id)
     try:
         status = verify(raw, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
@@ -254,7 +278,7 @@ def _import_streamed(
         if signature_path is None:
             candidate = path.with_name(path.name + ".minisig")
             signature_path = candidate if candidate.exists() else None
-        signature = read_feed_file(signature_path) if signature_path is not None else None
+        signature = read_signature_file(signature_path) if signature_path is not None else None
         trust = policy.trust_for(stream.head.source.id)
         # Only a pinned key and a signature make verify() read the bytes: read them just then.
         data = copy.read() if trust.keys and signature is not None else b""
@@ -283,22 +307,7 @@ def _import_streamed(
 
 
 def _open_feed_file(path: Path, limits: Limits) -> BinaryIO:
-    """The file opened for reading, refused before reading if larger than the size limit."""
-    from msguide.errors import FeedError
-
-    try:
-        handle = path.open("rb")
-        size = os.fstat(handle.fileno()).st_size
-        if size > limits.max_bytes:
-            handle.close()
-            raise FeedError(
-                f"the feed is {size / MEGABYTE:.1f} MB; the most allowed is "
-                f"{limits.max_bytes / MEGABYTE:.0f} MB"
-            )
-        return handle
-    except FileNotFoundError:
-        raise UsageError(f"there is no file {path}") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a folder, not a feed file") from None
-    except OSError as error:
-        raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
+    """The regular file opened for reading, refused before reading if larger than the size
+    limit; a device or a pipe is refused without being read or waited on."""
+    with _feed_file_errors(path, limits, "a feed file"):
+        return open_regular_file(path, limits.max_bytes, what="a feed file")

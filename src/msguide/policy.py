@@ -23,7 +23,6 @@ Besides DESIGN.md §4's keys, `[network]` tunes downloads (all optional):
 from __future__ import annotations
 
 import codecs
-import errno
 import os
 import tomllib
 from collections.abc import Callable, Collection
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from msguide.feed.links import is_loopback_host
+from msguide.filereading import FileTooLargeError, SpecialFileError, read_regular_file
 from msguide.policy_registry import (
     POLICY_KINDS,
     POLICY_ORIGIN,
@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 AttachmentPolicy = Literal["all", "pinned", "none"]
 ATTACHMENT_POLICIES: tuple[AttachmentPolicy, ...] = ("all", "pinned", "none")
 DEFAULT_SYNC_HOURS = 6.0
+# A policy is a few kilobytes; the bound only stops a device or a runaway file being read.
+MAX_POLICY_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,38 +378,25 @@ def read_policy(
     return load_policy_file(path)
 
 
-MAX_POLICY_BYTES = 1024 * 1024
-
-
-def _read_bounded(path: Path) -> bytes | None:
-    """The file's bytes; None for a device, a pipe or a file too large to be a policy (reading
-    /dev/zero would never end)."""
-    import stat
-
-    if not stat.S_ISREG(path.stat().st_mode):
-        if stat.S_ISDIR(path.stat().st_mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        return None
-    with path.open("rb") as handle:
-        data = handle.read(MAX_POLICY_BYTES + 1)
-    return data if len(data) <= MAX_POLICY_BYTES else None
-
-
 def load_policy_file(path: Path) -> Policy:
     """Read the policy file at `path`; missing means defaults, invalid means safe defaults."""
     try:
-        data = _read_bounded(path)
+        data = read_regular_file(path, MAX_POLICY_BYTES, what="a policy file")
     except FileNotFoundError:
         return Policy()
-    except OSError as error:
-        return safe_fallback(
-            str(path), f"The IT policy file {path} cannot be read ({error.strerror or error})"
-        )
-    if data is None:
+    except (SpecialFileError, FileTooLargeError) as error:  # never read (or waited on)
+        if isinstance(error, SpecialFileError) and error.kind == "a folder":
+            return safe_fallback(
+                str(path), f"The IT policy file {path} cannot be read (Is a directory)"
+            )
         return safe_fallback(
             str(path),
             f"The IT policy file {path} is not a regular file of at most "
             f"{MAX_POLICY_BYTES // 1024} KB",
+        )
+    except OSError as error:
+        return safe_fallback(
+            str(path), f"The IT policy file {path} cannot be read ({error.strerror or error})"
         )
     try:
         # Notepad may save with a byte-order mark, or as UTF-16 ("Unicode").

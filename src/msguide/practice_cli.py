@@ -128,6 +128,8 @@ def cmd_favourites_import(args: argparse.Namespace) -> int:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"there is no file {path}") from None
+    except (UnicodeEncodeError, ValueError):  # a lone surrogate or a NUL: no file has that name
+        raise UsageError("that is not a file name this system can use") from None
     except OSError as error:
         raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
     pairs = read_favourites_file(raw)  # refused before the store is even opened

@@ -74,6 +74,39 @@ def check_content() -> Check:
     return Check("bundled content", True, f'{items} items; "{QUERY}" finds {found[0].title!r}')
 
 
+def check_own_store() -> Check:
+    """The person's own store, when there is one: read without changing a byte (immutable)."""
+    import sqlite3
+
+    from msguide.errors import MsguideError
+    from msguide.store.db import lenient_text, sqlite_uri_path
+    from msguide.store.recovery import check_store
+    from msguide.store.searchindex import index_problem
+
+    path = locations().store
+    if not path.exists():
+        return Check("your store", True, f"none yet ({path} is made on first start)")
+    repair = "start msguide once to repair it (it keeps a copy of the damaged file)"
+    try:
+        problem = check_store(path, mode="immutable")
+    except MsguideError as error:
+        return Check("your store", False, f"{path} cannot be checked: {error}")
+    if problem is not None:
+        return Check("your store", False, f"{path} is damaged ({problem}); {repair}")
+    connection = sqlite3.connect(f"file:{sqlite_uri_path(path)}?mode=ro&immutable=1", uri=True)
+    connection.text_factory = lenient_text
+    try:
+        items = int(connection.execute("SELECT COUNT(*) FROM items").fetchone()[0])
+        index = index_problem(connection, thorough=True, writable=False)
+    finally:
+        connection.close()
+    if index is not None:
+        return Check(
+            "your store", False, f"{path}: its search index is damaged ({index}); {repair}"
+        )
+    return Check("your store", True, f"{path}: {items} items, search index sound")
+
+
 def _platform_plugin_present(platforms: str) -> bool:
     """Whether Qt's plugin for one of `platforms` ("xcb", "wayland;xcb") is installed: without
     one, creating the application aborts the whole process."""
@@ -206,6 +239,7 @@ def check_practice_tools() -> Check:
 CHECKS: tuple[Callable[[], Check], ...] = (
     check_files,
     check_content,
+    check_own_store,
     check_window,
     check_icons,
     check_tls,

@@ -238,3 +238,45 @@ def test_a_repaired_store_is_reported_once_on_stderr(cli, home: Path) -> None:  
     assert json.loads(repaired.out)  # content is back
     again = cli("search", "nrm")
     assert again.code == 0 and again.err == ""
+
+
+def test_importing_an_expired_feed_says_it_may_be_out_of_date(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: an expired feed imported without a word; now every import result says so."""
+    document = feed_document()
+    document["_msguide"]["expires"] = "2025-06-01T00:00:00Z"
+    path = tmp_path / "expired.json"
+    path.write_bytes(to_bytes(document))
+    monkeypatch.setenv("MSGUIDE_FAKE_NOW", "2025-07-01T00:00:00Z")
+    dry = cli("import", str(path), "--dry-run")
+    assert dry.code == 0 and "valid only until 2025-06-01, so it may be out of date" in dry.out
+    done = cli("import", str(path), "--json")
+    result = json.loads(done.out)
+    assert done.code == 0 and result["expired"] is True and result["applied"] is True
+    assert result["expires"] == "2025-06-01T00:00:00Z"
+    again = cli("import", str(path))
+    assert "already up to date" in again.out and "may be out of date" in again.out
+    monkeypatch.setenv("MSGUIDE_FAKE_NOW", "2025-05-01T00:00:00Z")
+    assert "out of date" not in cli("import", str(path)).out  # not yet expired: no warning
+
+
+def test_exporting_and_importing_again_is_the_content_you_already_have(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    """Issue 14: the export's bytes differ from the imported feed's, so this was refused as
+    "already imported with different content" (exit 3)."""
+    source = tmp_path / "feed.json"
+    source.write_bytes(feed_bytes())
+    assert cli("import", str(source)).code == 0
+    exported = tmp_path / "exported.json"
+    assert cli("export", "--source", "test-source", "-o", str(exported)).code == 0
+    assert exported.read_bytes() != source.read_bytes()
+    again = cli("import", str(exported))
+    assert again.code == 0, again.err
+    assert "this is the content you already have" in again.out
+    changed = json.loads(exported.read_bytes())
+    changed["items"][0]["title"] = "Changed without a new sequence"
+    exported.write_bytes(to_bytes(changed))
+    refused = cli("import", str(exported))
+    assert refused.code == 3 and "already imported with different content" in refused.err

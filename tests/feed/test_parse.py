@@ -41,6 +41,9 @@ def test_timestamps_are_normalised_to_utc() -> None:
     doc = feed_document()
     doc["items"][0]["date_published"] = "2025-03-06T10:00:00+01:00"
     assert parse(to_bytes(doc)).items[0].date_published == "2025-03-06T09:00:00Z"
+    # The year keeps four digits (strftime's %Y wrote "100-..." on Linux: not RFC 3339).
+    doc["items"][0]["date_published"] = "0100-01-01T01:00:00+01:00"
+    assert parse(to_bytes(doc)).items[0].date_published == "0100-01-01T00:00:00Z"
 
 
 def _broken(path: str, value: Any) -> bytes:
@@ -69,6 +72,9 @@ BAD_FIELDS = [
     ("_msguide.format", 2, "_msguide.format", "update msguide"),
     ("_msguide.source.id", "Bad Id!", "_msguide.source.id", "lower-case letters"),
     ("_msguide.published", "yesterday", "_msguide.published", "RFC 3339"),
+    # Published 2025-04-01T09:00:00Z: an expiry before (or at) that is a contradiction.
+    ("_msguide.expires", "2025-03-01T00:00:00Z", "_msguide.expires", "cannot expire before"),
+    ("_msguide.expires", "2025-04-01T10:00:00+01:00", "_msguide.expires", "not after"),
     ("items", {"a": 1}, "items", "expected a list"),
     (
         "items[1].url",
@@ -231,3 +237,31 @@ def test_error_messages_never_echo_control_characters() -> None:
     with pytest.raises(FeedError) as caught:
         parse(json.dumps(doc).encode())
     assert "\x1b" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Home\u200bOffice guidance", "HomeOffice guidance"),  # zero-width space
+        ("NRM\u200e guidance\u200f", "NRM guidance"),  # direction marks
+        ("\ufeffReferral\u2060 form", "Referral form"),  # BOM, word joiner
+        ("Duty\u00ad to notify", "Duty to notify"),  # soft hyphen
+        ("Help\u200dline\u200c", "Helpline"),  # joiners next to Latin letters
+        ("Flag\U000e0067\U000e0062", "Flag"),  # tag characters
+        # Joiners that scripts and emoji need stay: Persian, Devanagari, an emoji sequence.
+        ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", None),
+        ("\u0915\u094d\u200d\u0937", None),
+        ("Team \U0001f469\u200d\U0001f4bb", None),
+    ],
+)
+def test_invisible_characters_that_make_look_alike_titles_are_removed(
+    title: str, shown: str | None
+) -> None:
+    """Issue 14: two titles that differ only by an invisible character looked identical."""
+    doc = feed_document()
+    doc["items"][0]["title"] = title
+    doc["items"][0]["tags"] = [title]
+    doc["title"] = title
+    feed = parse(to_bytes(doc))
+    expected = title if shown is None else shown
+    assert feed.items[0].title == feed.items[0].tags[0] == feed.title == expected

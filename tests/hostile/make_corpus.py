@@ -250,6 +250,17 @@ def refused() -> Iterator[tuple[str, bytes, str]]:
         link(("items", 0, "attachments", 0, "_msguide", "sha256"), "Z" * 64),
         ("hexadecimal"),
     )
+    # Valid dates whose UTC time falls outside years 1-9999 (Python's datetime overflowed).
+    yield (
+        "date-before-year-1-in-utc",
+        link(("_msguide", "published"), "0001-01-01T00:30:00+05:00"),
+        "_msguide.published: the date 0001-01-01T00:30:00+05:00 is before the year 1",
+    )
+    yield (
+        "date-after-year-9999-in-utc",
+        link(("items", 0, "date_published"), "9999-12-31T23:00:00-12:00"),
+        "items[0].date_published: the date 9999-12-31T23:00:00-12:00 is after the year 9999",
+    )
     yield from wrong_types()
 
 

@@ -130,3 +130,15 @@ def understate_size(path: Path, name: str, size: int) -> None:
                 struct.pack_into("<I", data, start + size_offset, size)
             start += 4
     path.write_bytes(bytes(data))
+
+
+def set_central_field(path: Path, name: str, offset: int, layout: str, value: int) -> None:
+    """Overwrite one field of `name`'s central directory header (offset from its signature)."""
+    data = bytearray(path.read_bytes())
+    encoded = name.encode()
+    start = 0
+    while (start := data.find(b"PK\x01\x02", start)) >= 0:
+        if data[start + 46 : start + 46 + len(encoded)] == encoded:
+            struct.pack_into(layout, data, start + offset, value)
+        start += 4
+    path.write_bytes(bytes(data))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from packkit import (
     members,
     pack_feed,
     relist,
+    set_central_field,
     understate_size,
     write_zip,
 )
@@ -206,6 +208,22 @@ def _hostile(name: str, good: Path, folder: Path, keys: KeyFiles) -> Path:
         write_zip(out, entries)
         declare_member_count(out, 60_000)
         return out
+    if name == "huge_integer_in_manifest":
+        # More digits than Python's int() accepts (4,300): a ValueError crashed the import.
+        text = json.dumps(manifest).replace('"size": ', '"size": ' + "9" * 5000, 1)
+        entries["manifest.json"] = text.encode()
+        return write_zip(out, entries)
+    if name == "unknown_zip_version":
+        write_zip(out, entries)
+        set_central_field(out, "manifest.json", 6, "<H", 0xFF)  # "needs version 25.5"
+        return out
+    if name == "corrupt_directory_offset":
+        write_zip(out, entries)
+        data = bytearray(out.read_bytes())
+        end = data.rfind(b"PK\x05\x06")
+        struct.pack_into("<I", data, end + 16, 0xFFFFFFF0)  # seeking there: EINVAL, was exit 5
+        out.write_bytes(bytes(data))
+        return out
     if name == "not_a_zip":
         out.write_bytes(b"this is not a zip file at all" * 100)
         return out
@@ -236,6 +254,9 @@ def _hostile(name: str, good: Path, folder: Path, keys: KeyFiles) -> Path:
         ("zip_bomb", "(a zip bomb?)"),
         ("lying_header", "is damaged in the pack"),
         ("too_many_members", "more than the 10,000 an offline pack may have"),
+        ("huge_integer_in_manifest", "digits; at most 19"),
+        ("unknown_zip_version", "needs a newer zip"),
+        ("corrupt_directory_offset", "an offset is damaged"),
         ("not_a_zip", "is not a zip file"),
         ("not_a_pack", "is not an msguide offline pack"),
     ],

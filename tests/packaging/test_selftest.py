@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -174,3 +175,47 @@ def test_platform_plugins_are_found_by_name_arguments_and_fallbacks(
     platforms: str, present: bool
 ) -> None:
     assert _platform_plugin_present(platforms) is present
+
+
+def _own_store(tmp_path: Path, bundle: Path) -> Path:
+    """The person's store under the self-test's MSGUIDE_HOME: a copy of the bundled seed."""
+    store = tmp_path / "home" / "data" / "msguide.sqlite"
+    store.parent.mkdir(parents=True)
+    store.write_bytes((bundle / "data" / "seed.sqlite").read_bytes())
+    return store
+
+
+def test_the_persons_own_store_is_checked_without_changing_it(
+    frozen: Frozen, bundle: Path, tmp_path: Path
+) -> None:
+    """Issue 14: the self-test looked only at the bundle, never at the store in use."""
+    store = _own_store(tmp_path, bundle)
+    before = snapshot(store.parent)
+    done = frozen("--self-test")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert check_lines(done.stdout)["your store"] == "ok"
+    assert f"ok    your store: {store}: 4 items, search index sound" in done.stdout
+    assert snapshot(store.parent) == before
+
+
+@pytest.mark.parametrize("damage", ["garbage", "search-index"])
+def test_a_damaged_own_store_fails_the_self_test_and_is_left_as_it_is(
+    frozen: Frozen, bundle: Path, tmp_path: Path, damage: str
+) -> None:
+    store = _own_store(tmp_path, bundle)
+    if damage == "garbage":
+        with store.open("r+b") as handle:
+            handle.seek(4096)
+            handle.write(b"\x5a" * 4096)
+    else:
+        connection = sqlite3.connect(store)
+        connection.execute("DELETE FROM items_fts_config")
+        connection.commit()
+        connection.close()
+    before = snapshot(store.parent)
+    done = frozen("--self-test")
+    assert done.returncode == 1
+    assert check_lines(done.stdout)["your store"] == "FAIL"
+    assert "start msguide once to repair it" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert snapshot(store.parent) == before

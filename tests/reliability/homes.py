@@ -148,8 +148,71 @@ def header_overwritten(path: Path) -> None:
         handle.write(b"\x00" * 100)
 
 
+def quick_check_text_not_utf8(path: Path) -> None:
+    """A damaged schema whose name bytes are not UTF-8, so quick_check's own report is not
+    either (the random-damage property test found such a store on a fresh clone)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("CREATE TABLE damage_zzqq(a NOT NULL)")
+        connection.execute("INSERT INTO damage_zzqq VALUES (1)")
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.execute(
+            "UPDATE sqlite_master SET sql = 'CREATE TABLE damage_zzqq(a NOT NULL, zzqr NOT NULL)' "
+            "WHERE name = 'damage_zzqq'"
+        )
+        connection.execute("PRAGMA writable_schema = OFF")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    path.write_bytes(path.read_bytes().replace(b"zzqr", b"z\xff\xfeq"))
+
+
+def another_programs_database(path: Path) -> None:
+    """A sync tool put someone else's SQLite file there; it even has a table called items."""
+    path.unlink()
+    for side in ("-wal", "-shm"):
+        Path(f"{path}{side}").unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE items(name TEXT, price REAL)")
+    connection.execute("INSERT INTO items VALUES ('tea', 1.5)")
+    connection.commit()
+    connection.close()
+
+
+def a_folder_in_its_place(path: Path) -> None:
+    """A folder where the store file belongs (a sync tool or a mistaken copy made it)."""
+    path.unlink()
+    for side in ("-wal", "-shm"):
+        Path(f"{path}{side}").unlink(missing_ok=True)
+    path.mkdir()
+    (path / "note.txt").write_text("not a store")
+
+
+def schema_error_not_utf8(path: Path) -> None:
+    """A damaged schema entry whose name is not UTF-8: SQLite's error message quotes it, and
+    Python's sqlite3 raised UnicodeDecodeError instead of an error (found by the random-damage
+    property test with one byte 0x80 written into the store)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("CREATE TABLE damage_zzqq(a)")
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.execute(
+            "UPDATE sqlite_master SET sql = 'CREATE TABLE damage_zzqq(a' WHERE name = 'damage_zzqq'"
+        )
+        connection.execute("PRAGMA writable_schema = OFF")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    path.write_bytes(path.read_bytes().replace(b"damage_zzqq", b"damage_\x80zqq"))
+
+
 Damage = Callable[[Path], None]
-UNREADABLE: list[Damage] = [truncated_to_nothing, not_a_database, header_overwritten]
+UNREADABLE: list[Damage] = [
+    truncated_to_nothing,
+    not_a_database,
+    header_overwritten,
+    another_programs_database,
+]
 
 
 def one_sentence(notices: list[str]) -> str:

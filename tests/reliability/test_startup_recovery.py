@@ -15,10 +15,13 @@ from homes import (
     UNREADABLE,
     Damage,
     LivedIn,
+    a_folder_in_its_place,
     favourites,
     garbage_over_page_2,
     not_a_database,
     one_sentence,
+    quick_check_text_not_utf8,
+    schema_error_not_utf8,
     truncated_to_half,
     unwritable,
 )
@@ -40,7 +43,13 @@ def damaged_files(lived_in: LivedIn) -> list[Path]:
 
 @pytest.mark.parametrize(
     "damage",
-    [garbage_over_page_2, truncated_to_half, *UNREADABLE],
+    [
+        garbage_over_page_2,
+        truncated_to_half,
+        quick_check_text_not_utf8,
+        schema_error_not_utf8,
+        *UNREADABLE,
+    ],
     ids=lambda d: d.__name__,
 )
 def test_damaged_store_is_set_aside_and_the_newest_backup_restored(
@@ -56,6 +65,7 @@ def test_damaged_store_is_set_aside_and_the_newest_backup_restored(
     notice = one_sentence(opened.notices)
     assert "damaged" in notice and str(lived_in.where.data / DAMAGED_FOLDER) in notice
     assert "restored the backup from" in notice
+    assert "so your content went back to an earlier revision" in notice  # said plainly
     # Set aside, byte for byte, never deleted (with any -wal/-shm the check itself made).
     [aside] = [p for p in damaged_files(lived_in) if p.suffix == ".sqlite"]
     assert aside.read_bytes() == damaged_bytes
@@ -106,6 +116,20 @@ def test_the_wal_and_shm_files_go_aside_with_the_store_and_its_wal_is_read(
     assert favourites(store) == {A, B, ("test-source", "item-9")}
 
 
+def test_a_folder_at_the_store_path_is_set_aside_like_a_damaged_store(lived_in: LivedIn) -> None:
+    a_folder_in_its_place(lived_in.store)
+    assert check_store(lived_in.store) == "it is a folder, not a store file"
+
+    opened = open_user_store()
+    with opened.store as store:
+        assert not store.read_only and store.path == lived_in.store
+    notice = one_sentence(opened.notices)
+    assert "damaged" in notice and "restored the backup from" in notice
+    [aside] = damaged_files(lived_in)
+    assert (aside / "note.txt").read_text() == "not a store"  # moved, never deleted
+    assert content(lived_in.store) == lived_in.old_content
+
+
 def test_a_damaged_newest_backup_is_skipped_for_an_older_good_one(lived_in: LivedIn) -> None:
     newest, older = backup.backups(lived_in.where.backups)
     garbage_over_page_2(newest)
@@ -130,6 +154,7 @@ def test_without_a_good_backup_the_seed_is_restored(lived_in: LivedIn) -> None:
     opened.store.close()
     notice = one_sentence(opened.notices)
     assert opened.seeded and "restored the bundled content" in notice
+    assert "so your content went back to an earlier revision" in notice
     assert content(lived_in.store) == lived_in.seed_content
     assert favourites(lived_in.store) == {A, B, C}
 

@@ -63,3 +63,22 @@ def test_network_failures_and_plain_http_are_reported(
 
     insecure = cli("import", "http://feeds.example.org/feed.json")
     assert insecure.code == 2 and "use an https:// address" in insecure.err
+
+
+def test_a_date_that_overflows_in_utc_is_refused_from_a_url(
+    cli: Any, server: FeedServer, policy: PolicyWriter, keys: KeyFiles, store_path: Path
+) -> None:
+    """Parsed after download like a file (exit 3), never an OverflowError (it was exit 1)."""
+    publish(server, feed_document(), keys)
+    policy.source(server.url(), keys)
+    assert cli("import", server.url()).code == 0
+    document = newer_document()
+    document["_msguide"]["published"] = "9999-12-31T23:00:00-12:00"
+    publish(server, document, keys)
+    before = snapshot(store_path)
+    done = cli("import", server.url())
+    assert done.code == 3, done.err
+    assert "_msguide.published: the date 9999-12-31T23:00:00-12:00 is after the year 9999" in (
+        done.err
+    )
+    assert snapshot(store_path) == before

@@ -310,6 +310,37 @@ def test_a_users_own_source_cannot_stand_in_for_a_policy_source(
     assert json.loads(cli("history", "--source", "test-source", "--json").out) == []
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("published", "0001-01-01T00:30:00+05:00", "is before the year 1 in UTC"),
+        ("expires", "2025-01-01T00:00:00Z", "cannot expire before it is published"),
+    ],
+)
+def test_a_feed_with_impossible_dates_is_refused_by_a_sync_and_the_content_kept(
+    cli: Any,
+    server: FeedServer,
+    policy: PolicyWriter,
+    keys: KeyFiles,
+    store_path: Path,
+    field: str,
+    value: str,
+    words: str,
+) -> None:
+    """Issue 14: a date overflowing in UTC crashed the sync (OverflowError); a feed expiring
+    before its publication was presented as current."""
+    policy.source(server.url(), keys)
+    publish(server, feed_document(), keys)
+    sync_json(cli)
+    before = snapshot(store_path)
+    broken = newer_document()
+    broken["_msguide"][field] = value
+    publish(server, broken, keys)
+    outcome = sync_json(cli, expected_code=3)
+    assert outcome["status"] == "refused" and words in outcome["message"]
+    assert snapshot(store_path) == before
+
+
 def test_a_users_source_without_an_id_cannot_take_over_a_source_under_a_broken_policy(
     cli: Any, server: FeedServer, home: Path
 ) -> None:

@@ -214,11 +214,19 @@ def validate(document: Any, limits: Limits = DEFAULT_LIMITS) -> Feed:
 def feed_from_head(head: dict[str, Any], items: tuple[Item, ...]) -> Feed:
     """The feed from its checked top-level fields (`TOP_LEVEL.check`) and its checked items."""
     extension = head["_msguide"]
+    expires = extension.get("expires")
+    # Both are normalised UTC text (YYYY-MM-DDTHH:MM:SSZ), so text order is time order.
+    if expires is not None and expires <= extension["published"]:
+        raise FeedError(
+            f"is {expires}, not after _msguide.published ({extension['published']}); a feed "
+            "cannot expire before it is published: fix either date",
+            path="_msguide.expires",
+        )
     return Feed(
         source=extension["source"],
         sequence=extension["sequence"],
         published=extension["published"],
-        expires=extension.get("expires"),
+        expires=expires,
         title=head["title"],
         items=items,
         audiences=extension.get("audiences", ()),

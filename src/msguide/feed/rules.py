@@ -216,7 +216,21 @@ def normalise_timestamp(value: str) -> str:
     if fraction:
         text = text.replace(fraction.group(0), fraction.group(0)[:7])
     parsed = datetime.fromisoformat(text)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:
+        # Valid as written, but its UTC time falls before year 1 or after 9999.
+        edge = "before the year 1" if parsed.year == 1 else "after the year 9999"
+        raise DateOutOfRangeError(f"the date {inert_text(value)} is {edge} in UTC") from None
+    # Not strftime: its %Y drops the leading zeros of years before 1000 on some platforms.
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+    )
+
+
+class DateOutOfRangeError(ValueError):
+    """A well-formed date-time that cannot be turned into UTC (it overflows the calendar)."""
 
 
 @dataclass(frozen=True)
@@ -229,6 +243,8 @@ class Timestamp(Rule):
             raise self.wrong_type(value)
         try:
             return normalise_timestamp(value)
+        except DateOutOfRangeError as error:
+            raise RuleError(f"{error}; no feed needs such a date") from None
         except ValueError:
             raise RuleError(
                 f'"{inert_text(value[:40])}" is not an RFC 3339 date-time such as '

@@ -18,6 +18,25 @@ _NEEDS_CLEANING = re.compile(
 _HAS_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+# Invisible characters that make two single-line texts (titles, names, tags) look alike while
+# they differ: zero-width spaces, word joiners, BOMs, soft hyphens, direction marks, tag
+# characters. Removed. The zero-width (non-)joiner is needed between letters of scripts such
+# as Persian or Devanagari and inside emoji, so it goes only where no such neighbour needs it:
+# at either end, or next to ASCII.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b\u200e\u200f\u2060-\u2064\u206a-\u206f\ufeff"
+    "\U000e0001\U000e0020-\U000e007f]"
+    "|(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])"
+)
+
+
+# One scan decides whether a single-line text needs any work (nearly all need none).
+_SINGLE_LINE_SUSPECT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ud800-\udfff\ufeff\U000e0001\U000e0020-\U000e007f]"
+)
+
+
 def _table(multiline: bool) -> dict[int, str]:
     table: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20)}
     table[0x7F] = "\u2421"
@@ -43,13 +62,20 @@ _SINGLE_LINE = _table(multiline=False)
 
 
 def inert_text(text: str, *, multiline: bool = False) -> str:
-    """Return `text` with controls shown as symbols; newlines kept only when `multiline`."""
+    """Return `text` with controls shown as symbols; newlines kept only when `multiline`.
+    Single-line text also loses the invisible characters that make look-alikes."""
     if multiline:
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if _NEEDS_CLEANING.search(text) is None:
             return text
         return text.translate(_MULTILINE)
+    if _SINGLE_LINE_SUSPECT.search(text) is None:
+        return text
+    if _INVISIBLE.search(text) is not None:
+        # Until nothing is left: removing one joiner can leave another next to ASCII.
+        while (shorter := _INVISIBLE.sub("", text)) != text:
+            text = shorter
     if _HAS_CONTROL.search(text) is None:
         return text
     return text.replace("\r\n", " ").translate(_SINGLE_LINE)

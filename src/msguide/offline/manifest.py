@@ -23,6 +23,7 @@ from msguide.offline.packzip import MANIFEST, PackError, name_problem
 PACK_FORMAT = "msguide-offline-pack"
 PACK_VERSION = 1
 MAX_FEEDS = 32
+MAX_NUMBER_DIGITS = 19
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,14 @@ def _no_constant(name: str) -> Any:
     raise PackError(f"the manifest holds {name}, which is not a number")
 
 
+def _bounded_int(text: str) -> int:
+    # Python's int() refuses more than 4,300 digits with a ValueError; no size or sequence
+    # needs more than 19, so longer numbers are refused as the feed parser refuses them.
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise PackError(f"the manifest holds a number with {len(text):,} digits; at most 19")
+    return int(text)
+
+
 def _get(table: Any, key: str, kind: type, where: str) -> Any:
     value = table.get(key) if isinstance(table, dict) else None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
@@ -95,6 +104,7 @@ def load_manifest(data: bytes) -> Manifest:
             data.decode("utf-8"),
             object_pairs_hook=_no_duplicates,
             parse_constant=_no_constant,
+            parse_int=_bounded_int,
         )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise PackError(f"the pack's manifest.json is not valid JSON ({error})") from None

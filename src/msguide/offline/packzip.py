@@ -9,6 +9,7 @@ The number of members is read from the zip's end record before the zip is opened
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 import stat
@@ -84,20 +85,35 @@ def declared_member_count(stream: BinaryIO) -> int | None:
 
 
 def open_pack(path: Path) -> zipfile.ZipFile:
-    """Open the pack after checking its member count; raises `PackError`."""
+    """Open the pack after checking its member count; raises `PackError` for a zip that is
+    damaged or hostile, `OSError` only when the file itself cannot be read."""
+    with path.open("rb") as stream:
+        count = declared_member_count(stream)
+    if count is None:
+        raise PackError(f"{path.name} is not a zip file, so it is not an offline pack")
+    if count > MAX_MEMBERS:
+        raise PackError(
+            f"{path.name} holds {count:,} entries, more than the {MAX_MEMBERS:,} an "
+            "offline pack may have"
+        )
     try:
-        with path.open("rb") as stream:
-            count = declared_member_count(stream)
-        if count is None:
-            raise PackError(f"{path.name} is not a zip file, so it is not an offline pack")
-        if count > MAX_MEMBERS:
-            raise PackError(
-                f"{path.name} holds {count:,} entries, more than the {MAX_MEMBERS:,} an "
-                "offline pack may have"
-            )
         return zipfile.ZipFile(path)
+    except NotImplementedError as error:  # "zip file version 25.5": a feature it lacks
+        raise PackError(
+            f"{path.name} needs a newer zip reader than an offline pack may ({error})"
+        ) from None
+    except OSError as error:
+        if not _damaged_offset(error):
+            raise
+        raise PackError(f"{path.name} is not a readable zip file (an offset is damaged)") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
         raise PackError(f"{path.name} is not a readable zip file ({error})") from None
+
+
+def _damaged_offset(error: OSError) -> bool:
+    """Whether `error` is a seek to a place no file has (an offset inside the zip is damaged:
+    its directory points before the start), not a disk that cannot be read."""
+    return error.errno == errno.EINVAL
 
 
 def check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
@@ -161,4 +177,8 @@ def read_member(
         raise PackError(f"{name} is damaged in the pack ({error})") from None
     except (RuntimeError, NotImplementedError) as error:
         raise PackError(f"{name} cannot be read ({error})") from None
+    except OSError as error:
+        if not _damaged_offset(error):
+            raise
+        raise PackError(f"{name} is damaged in the pack (an offset is damaged)") from None
     return digest.hexdigest(), size, b"".join(kept)

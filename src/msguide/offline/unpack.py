@@ -23,6 +23,7 @@ from typing import Any
 from msguide.errors import FeedError, StorageError, UntrustedFeedError, UsageError
 from msguide.feed.model import Feed
 from msguide.feed.parse import Limits, parse
+from msguide.filereading import refuse_special_file
 from msguide.offline.cache import OfflineCache, megabytes
 from msguide.offline.files import extension_for
 from msguide.offline.manifest import Manifest, load_manifest
@@ -119,6 +120,7 @@ def import_pack(
     case nothing in the store or the cache has changed.
     """
     path = Path(path)
+    refuse_special_file(path, "an offline pack")
     limits = limits or policy.feed_limits()
     if not path.is_file():
         raise UsageError(f"there is no offline pack at {path}")

@@ -9,29 +9,39 @@ session is used by one thread at a time; read connections are kept for the next 
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from msguide.errors import StorageError
 from msguide.store.location import journal_choice
 from msguide.store.query import RANK_WEIGHTS
 from msguide.store.reader import ReadConnection
+from msguide.store.searchindex import REBUILT, index_problem, looks_like_index_error, rebuild_index
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3
 # Read-only stores (a data folder msguide may not write; a backup or the seed shown instead of a
 # damaged store) cannot be upgraded. Schemas from this one on differ only by added tables that
 # readers do without (pathways, synonyms), so such a store is shown as it is rather than refused.
 READABLE_FROM = 1
+# PRAGMA application_id of every msguide store ("msgd"): another program's SQLite file at the
+# store path is never taken for one (sqlite.org/fileformat2.html#application_id).
+APPLICATION_ID = 0x6D736764
+# Tables every msguide store has had since schema 1: how a store made before the mark is
+# recognised (and then marked).
+SIGNATURE_TABLES = frozenset({"sources", "revisions", "revision_blobs", "items", "items_fts"})
 BUSY_TIMEOUT_MS = 10_000
 # Read connections kept open between reads. A fresh connection starts with an empty page cache
 # and re-reads the schema: at 10k items that made a search-as-you-type query ~40% slower.
@@ -71,10 +81,30 @@ MIGRATIONS: list[tuple[MigrationStep, ...]] = [
 ]
 
 
-def _lenient_text(data: bytes) -> str:
+def lenient_text(data: bytes) -> str:
     """Text as stored, with bytes that are not UTF-8 shown as U+FFFD: damage inside a text value
     passes SQLite's integrity check, and must cost one garbled word, not the whole store."""
     return data.decode("utf-8", "replace")
+
+
+Identity = Literal["msguide", "unmarked msguide", "empty", "foreign"]
+
+
+def identify(raw: sqlite3.Connection) -> Identity:
+    """What the database on `raw` is: an msguide store (marked, or made before the mark), an
+    empty file a new store may be made in, or another program's database."""
+    mark = int(raw.execute("PRAGMA application_id").fetchone()[0])
+    if mark == APPLICATION_ID:
+        return "msguide"
+    if mark != 0:
+        return "foreign"
+    names = {str(row[0]) for row in raw.execute("SELECT name FROM sqlite_master")}
+    if not names:
+        return "empty"
+    version = int(raw.execute("PRAGMA user_version").fetchone()[0])
+    if version >= 1 and SIGNATURE_TABLES.issubset(names):
+        return "unmarked msguide"
+    return "foreign"
 
 
 def _connection_suspect(error: BaseException) -> bool:
@@ -108,6 +138,8 @@ class Store:
         self._idle_readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
+        # Set once a read error was found not to come from the search index (Store.read).
+        self._index_sound = False
 
     @classmethod
     def open(
@@ -180,7 +212,7 @@ class Store:
             )
         else:
             raw = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        raw.text_factory = _lenient_text
+        raw.text_factory = lenient_text
         raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return raw
 
@@ -198,10 +230,42 @@ class Store:
             except BaseException as error:
                 if _connection_suspect(error):
                     raw.close()
+                    self._repair_search_index(error)
                 else:
                     self._give_back(raw)
                 raise
             self._give_back(raw)
+
+    def _repair_search_index(self, error: BaseException) -> None:
+        """After a read failed in a way a damaged search index fails: if the index is the
+        culprit, rebuild it from the items and say so (raises `StorageError`)."""
+        if self.read_only or self._index_sound or not looks_like_index_error(error):
+            return
+        try:
+            raw = self.connect_sqlite()
+            try:
+                problem = index_problem(raw, thorough=True, writable=True)
+            finally:
+                raw.close()
+            if problem is None:
+                # The damage is elsewhere (the start-up check handles it): a full read of the
+                # index on every failing keystroke would only slow the window down.
+                self._index_sound = True
+                return
+            log.warning("the search index of %s is damaged (%s); rebuilding it", self.path, problem)
+            self.close_readers()
+            rebuild_index(self.path, FTS_DDL)
+        except (sqlite3.Error, UnicodeDecodeError) as failure:
+            log.warning("could not rebuild the search index of %s: %s", self.path, failure)
+            return
+        raise StorageError(REBUILT.rstrip(".") + "; search again.") from error
+
+    def close_readers(self) -> None:
+        """Close the idle read connections (they keep the schema they first read)."""
+        with self._readers_lock:
+            idle, self._idle_readers = self._idle_readers, []
+        for raw in idle:
+            raw.close()
 
     def _take_reader(self) -> sqlite3.Connection:
         with self._readers_lock:
@@ -272,9 +336,26 @@ class Store:
             finally:
                 raw.close()
 
+    def _identify(self) -> Identity:
+        with storage_errors():
+            raw = self.connect_sqlite()
+            try:
+                return identify(raw)
+            finally:
+                raw.close()
+
     def _prepare_schema(self) -> None:
+        identity = self._identify()
+        if identity == "foreign":
+            # Checked before anything is written: the file is left exactly as it was.
+            raise StorageError(
+                f"{self.path} is not an msguide store (it is another program's database); "
+                "msguide leaves it alone"
+            )
         if not self.read_only:
             self._settle_journal()
+            if identity == "unmarked msguide":
+                self._mark()
         version = self.schema_version()
         if version == SCHEMA_VERSION:
             return
@@ -298,6 +379,7 @@ class Store:
                 Base.metadata.create_all(connection)
                 for statement in FTS_DDL:
                     connection.exec_driver_sql(statement)
+                connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
             else:
                 for step in MIGRATIONS[version - 1 :]:
                     for change in step:
@@ -306,6 +388,17 @@ class Store:
                         else:
                             change(connection)
             connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _mark(self) -> None:
+        """Mark a store made before msguide marked its stores (its tables say it is one)."""
+        with storage_errors():
+            raw = self.connect_sqlite()
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                raw.execute("COMMIT")
+            finally:
+                raw.close()
 
 
 def sqlite_uri_path(path: Path | str) -> str:
@@ -333,7 +426,7 @@ def _create_engine(path: Path, *, read_only: bool, journal_mode: str, immutable:
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy (not pysqlite's legacy rules) decide where transactions begin.
         dbapi_connection.isolation_level = None
-        dbapi_connection.text_factory = _lenient_text
+        dbapi_connection.text_factory = lenient_text
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -360,6 +453,10 @@ def storage_errors() -> Iterator[None]:
         yield
     except sqlite3.OperationalError as error:
         raise StorageError(describe_sqlite_error(error)) from error
+    except UnicodeDecodeError as error:
+        # Python's sqlite3 raises this (instead of an error) when SQLite's message quotes a
+        # damaged name that is not UTF-8; the store's text itself is read leniently.
+        raise StorageError(describe_sqlite_error(sqlite3.DatabaseError("malformed"))) from error
     except sqlite3.DatabaseError as error:
         # A damaged file is the person's problem to solve (restart restores a backup); any
         # other DatabaseError (a constraint, a bad statement) is a bug and stays one.

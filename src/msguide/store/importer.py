@@ -12,12 +12,12 @@ import sqlite3
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from msguide.clock import utc_now
+from msguide.clock import is_past, utc_now
 from msguide.errors import FeedError, RollbackRefusedError, StorageError, UntrustedFeedError
 from msguide.feed.model import Feed, Item
 from msguide.feed.parse import Limits, parse
@@ -85,8 +85,26 @@ class ImportResult:
     message: str = ""
     dry_run: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # The feed's own `expires`: content past it is never presented as current.
+    expires: str | None = None
+
+    @property
+    def expired(self) -> bool:
+        return is_past(self.expires)
 
     def summary(self) -> str:
+        return self._summary() + self.expiry_note()
+
+    def expiry_note(self) -> str:
+        """A warning once the publisher's expiry has passed; empty before."""
+        if not self.expired or self.expires is None:
+            return ""
+        return (
+            f" (the publisher marked this content valid only until {self.expires[:10]}, so it "
+            "may be out of date; tell the publisher)"
+        )
+
+    def _summary(self) -> str:
         counts = (
             f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
         )
@@ -108,6 +126,8 @@ class ImportResult:
             "added": [c.id for c in self.added],
             "changed": [c.id for c in self.changed],
             "removed": [c.id for c in self.removed],
+            "expires": self.expires,
+            "expired": self.expired,
             **self.extra,
         }
 
@@ -198,18 +218,24 @@ def import_items(
             (source_id, head.sequence),
         ).first()
         if known is not None:
-            if known[1] != sha256:
-                _check_all(items)
-                raise RollbackRefusedError(
-                    f"sequence {head.sequence} of {source_id} was already imported with "
-                    "different content; the publisher must give every change a higher sequence"
-                )
+            # Other bytes, same content: a feed exported from msguide and imported again.
+            same_bytes = known[1] == sha256
+            if not same_bytes:
+                stored = _same_content(connection, known[0], head, items)  # reads every item
+                if stored is None:
+                    raise RollbackRefusedError(
+                        f"sequence {head.sequence} of {source_id} was already imported with "
+                        "different content; the publisher must give every change a higher "
+                        "sequence"
+                    )
+                items = stored.items  # the same items, already read
             if known[0] == state.current_revision_id or not force:
-                note = (
-                    "already up to date"
-                    if known[0] == state.current_revision_id
-                    else "this revision is already in the history; use rollback to return to it"
-                )
+                if known[0] != state.current_revision_id:
+                    note = "this revision is already in the history; use rollback to return to it"
+                elif same_bytes:
+                    note = "already up to date"
+                else:
+                    note = "this is the content you already have (nothing changed)"
                 _check_all(items)
                 return ImportResult(
                     source_id,
@@ -219,6 +245,7 @@ def import_items(
                     signature=provenance.signature_state,
                     message=note,
                     dry_run=dry_run,
+                    expires=head.expires,
                 )
             made = None if dry_run else backup_before_change(store, keep=None)
             with _backup_settled(store, made):
@@ -440,6 +467,29 @@ class FileChangedError(FeedError):
         )
 
 
+def _same_content(
+    connection: Connection, revision_id: int, head: Feed, items: Iterable[Item]
+) -> Feed | None:
+    """The revision `revision_id` as kept, when `head` and `items` hold exactly its content
+    (written differently); else None. Reads every item either way."""
+    row = connection.exec_driver_sql(
+        "SELECT raw FROM revision_blobs WHERE revision_id = ?", (revision_id,)
+    ).first()
+    stored: Feed | None = None
+    if row is not None and row[0] is not None:
+        try:
+            stored = parse(bytes(row[0]), STORED_FEED_LIMITS)
+        except FeedError:
+            stored = None
+    same = stored is not None and replace(head, items=stored.items) == stored
+    count = 0
+    for index, item in enumerate(items):
+        same = same and stored is not None and index < len(stored.items)
+        same = same and stored is not None and stored.items[index] == item
+        count += 1
+    return stored if same and stored is not None and count == len(stored.items) else None
+
+
 def _changed_fields(old: Item, new: Item) -> tuple[str, ...]:
     return tuple(name for name in _ITEM_FIELDS if getattr(old, name) != getattr(new, name))
 
@@ -536,6 +586,7 @@ def _apply(
         previous_sequence=state.current_sequence,
         signature=signature_state,
         dry_run=dry_run,
+        expires=feed.expires,
     )
     if writer is None:
         return result

@@ -28,11 +28,15 @@ from msguide.errors import StorageError
 from msguide.store import backup
 from msguide.store.db import (
     BUSY_TIMEOUT_MS,
+    FTS_DDL,
     Store,
     describe_sqlite_error,
+    identify,
     is_damage,
+    lenient_text,
     sqlite_uri_path,
 )
+from msguide.store.searchindex import REBUILT, THOROUGH_AT_START_ITEMS, index_problem, rebuild_index
 from msguide.store.seed import install_seed
 from msguide.store.userstate import RECENT_LIMIT
 
@@ -48,6 +52,9 @@ USER_TABLES: dict[str, tuple[str, str, str]] = {
     "recent_views": ("source_id", "item_id", "viewed_at"),
     "keep_offline": ("source_id", "item_id", "created_at"),
 }
+
+FOREIGN = "it is another program's database, not an msguide store"
+NOT_UTF8 = "its schema is damaged (SQLite's report quotes a name that is not UTF-8 text)"
 
 UserRows = list[tuple[str, str, str]]
 # How a check connects: "rw" may finish a crashed transaction (replay a -wal, roll back a hot
@@ -76,7 +83,36 @@ def start_store(path: Path, *, backups: Path, seed: Path, read_only: bool = Fals
     problem = check_store(path)
     if problem is not None:
         return _repair(path, backups, seed, problem)
-    return StartedStore(_open_writable(path, backups))
+    notices = [REBUILT] if _rebuild_damaged_index(path) else []
+    return StartedStore(_open_writable(path, backups), notices)
+
+
+def _rebuild_damaged_index(path: Path) -> bool:
+    """Check the search index (fully where that is cheap) and rebuild it if it is damaged."""
+    try:
+        connection = _connect(path, "rw")
+        try:
+            items = int(connection.execute("SELECT count(*) FROM items").fetchone()[0])
+            thorough = items <= THOROUGH_AT_START_ITEMS
+            # FTS5's integrity-check takes the write lock: never wait for another msguide's
+            # import for it; without the lock, read every term instead.
+            connection.execute("PRAGMA busy_timeout = 0")
+            try:
+                problem = index_problem(connection, thorough=thorough, writable=True)
+            except sqlite3.OperationalError:
+                problem = index_problem(connection, thorough=thorough, writable=False)
+        finally:
+            connection.close()
+        if problem is None:
+            return False
+        log.warning("the search index of %s is damaged (%s); rebuilding it", path, problem)
+        rebuild_index(path, FTS_DDL)
+    except (sqlite3.Error, UnicodeDecodeError) as error:  # a message quoting damaged bytes
+        # Busy or failing: the store itself passed its check, so start; a search that meets
+        # the damage tries again (Store.read).
+        log.warning("could not check or rebuild the search index of %s: %s", path, error)
+        return False
+    return True
 
 
 def can_write(path: Path) -> bool:
@@ -105,6 +141,8 @@ def check_store(path: Path, *, mode: Mode = "rw") -> str | None:
     Raises `StorageError` when the file cannot be checked for another reason (locked, not
     readable): that is not damage, and the file must be left where it is.
     """
+    if path.is_dir():
+        return "it is a folder, not a store file"
     try:
         wal = Path(f"{path}-wal")
         # Empty is damage, unless everything still sits in the -wal (never checkpointed).
@@ -116,7 +154,7 @@ def check_store(path: Path, *, mode: Mode = "rw") -> str | None:
         connection = _connect(path, mode)
         try:
             rows = connection.execute("PRAGMA quick_check").fetchall()
-            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+            identity = identify(connection) if rows == [("ok",)] else None
         finally:
             connection.close()
     except sqlite3.Error as error:
@@ -124,12 +162,14 @@ def check_store(path: Path, *, mode: Mode = "rw") -> str | None:
             return str(error)
         raise StorageError(describe_sqlite_error(error)) from None
     except UnicodeDecodeError:
-        # SQLite's message quoted damaged bytes (a name in the schema): only damage does that.
-        return "SQLite's check found damage it could not put into words"
+        # SQLite's own error quoted a damaged name, and Python could not decode its message.
+        return NOT_UTF8
     if rows != [("ok",)]:
         return "; ".join(str(r[0]) for r in rows[:3])
-    if "items" not in tables:
+    if identity == "empty":
         return "it holds no msguide tables"
+    if identity == "foreign":
+        return FOREIGN
     return None
 
 
@@ -159,7 +199,7 @@ def read_user_state(path: Path) -> dict[str, tuple[UserRows, bool]]:
     try:
         # Plain read-only, not immutable: changes still in the file's -wal count too.
         connection = _connect(path, "ro")
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):
         return found
     # UnicodeDecodeError: SQLite's message about a damaged schema name may not be UTF-8.
     try:
@@ -172,7 +212,7 @@ def read_user_state(path: Path) -> dict[str, tuple[UserRows, bool]]:
                     if all(isinstance(value, str) for value in row):
                         rows.append((row[0], row[1], row[2]))
                 complete = True
-            except (sqlite3.Error, UnicodeDecodeError):  # its message may quote damaged bytes
+            except (sqlite3.Error, UnicodeDecodeError):  # a damaged schema's message, too
                 pass
             found[table] = (rows, complete)
     finally:
@@ -239,12 +279,15 @@ def _repair(path: Path, backups: Path, seed: Path, problem: str) -> StartedStore
             ],
         )
     if restored == seed:
-        what = "the bundled content (sync to get the latest updates)"
+        what = "the bundled content"
     else:
         what = f"the backup from {backup.made_at(restored)}"
+    # Plainly: what is shown now may be older than what the person last saw.
+    back = "so your content went back to an earlier revision (sync to get the latest updates)"
+    found = f"msguide found its content store damaged, {where}, and restored {what}"
     return StartedStore(
         store,
-        [f"msguide found its content store damaged, {where}, and restored {what}; {state}."],
+        [f"{found}, {back}; {state}."],
         seeded=restored == seed,
     )
 
@@ -392,6 +435,12 @@ def _connect(path: Path, mode: Mode) -> sqlite3.Connection:
     """A plain connection for checks; "ro" and "immutable" never change the database file."""
     timeout = BUSY_TIMEOUT_MS / 1000
     if mode == "rw":
-        return sqlite3.connect(path, timeout=timeout)
-    flags = "mode=ro&immutable=1" if mode == "immutable" else "mode=ro"
-    return sqlite3.connect(f"file:{sqlite_uri_path(path)}?{flags}", uri=True, timeout=timeout)
+        connection = sqlite3.connect(path, timeout=timeout)
+    else:
+        flags = "mode=ro&immutable=1" if mode == "immutable" else "mode=ro"
+        uri = f"file:{sqlite_uri_path(path)}?{flags}"
+        connection = sqlite3.connect(uri, uri=True, timeout=timeout)
+    # A damaged file's text (even quick_check's report, which quotes damaged names) may not
+    # be UTF-8: it is read as U+FFFD, so the check reports damage instead of failing itself.
+    connection.text_factory = lenient_text
+    return connection

@@ -87,6 +87,11 @@ def logical_dump(path: Path) -> list[str]:
     the page layout or the order in which indexes happened to be created."""
     connection = sqlite3.connect(f"file:{sqlite_uri_path(path)}?mode=ro", uri=True)
     try:
-        return sorted(connection.iterdump())
+        # iterdump leaves out the header's marks; they matter (msguide.store.db.APPLICATION_ID).
+        marks = [
+            f"PRAGMA {name} = {connection.execute(f'PRAGMA {name}').fetchone()[0]};"
+            for name in ("application_id", "user_version")
+        ]
+        return sorted([*connection.iterdump(), *marks])
     finally:
         connection.close()
