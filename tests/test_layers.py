@@ -44,7 +44,7 @@ LAYERS: dict[str, int] = {
     "msguide.selftest": 7,  # starts the bundle's widgets: a command of the CLI
     "msguide.cli": 7,
     "msguide.boundary": 7,  # the command line's error boundary
-    "msguide.practice_cli": 7,  # favourites and print commands of the command line
+    "msguide.cli_favourites_print": 7,  # favourites and print commands of the command line
     # The command line's `offline`/`pack` commands: CLI code kept beside the offline package,
     # which downloads through sync; only cli.py imports it (this test holds the rest below).
     "msguide.offline.commands": 7,

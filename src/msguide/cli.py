@@ -625,9 +625,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--feed", metavar="FILE")
     seed.add_argument("-o", "--output", metavar="FILE")
 
-    from msguide.practice_cli import add_practice_commands  # favourites, print (issue 17)
+    from msguide.cli_favourites_print import add_favourites_and_print_commands
 
-    add_practice_commands(add, commands, _Parser)
+    add_favourites_and_print_commands(add, commands, _Parser)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""Command-line tools of issue 17: `msguide favourites …` and `msguide print …`.
+"""The command line's `msguide favourites …` and `msguide print …` commands.
 
 Kept beside cli.py (which only registers them) so each stays short. Same contract: one clear
 sentence on failure, the documented exit codes, nothing changed when input is refused.
@@ -168,7 +168,9 @@ def cmd_print(args: argparse.Namespace) -> int:
 # --- registration ---------------------------------------------------------------------------
 
 
-def add_practice_commands(add: Callable[..., Any], commands: Any, parser_class: Any) -> None:
+def add_favourites_and_print_commands(
+    add: Callable[..., Any], commands: Any, parser_class: Any
+) -> None:
     """Register `favourites` and `print` with cli.build_parser's `add` helper."""
     from msguide.cli import (
         _text,  # ids and words: no lone surrogates (bytes that are not UTF-8)
