@@ -98,24 +98,12 @@ def replace_pathways(connection: Connection, feed: Feed) -> None:
 
 def add_pathways_table(connection: Connection) -> None:
     """The schema 1 -> 2 upgrade: the table, filled from each source's current revision."""
-    from msguide.feed.parse import parse
-    from msguide.store.importer import STORED_FEED_LIMITS
     from msguide.store.models import PathwayRow
+    from msguide.store.upgrades import current_feeds
 
     PathwayRow.__table__.create(connection)  # type: ignore[attr-defined]
-    rows = connection.exec_driver_sql(
-        "SELECT s.id, b.raw FROM sources s JOIN revision_blobs b "
-        "ON b.revision_id = s.current_revision_id"
-    ).all()
-    for source_id, raw in rows:
-        try:
-            feed = parse(bytes(raw), STORED_FEED_LIMITS)
-        except FeedError as error:
-            # Accepted by an msguide that ignored its pathways: the content stays, without them.
-            log.warning("the pathways of %s were left out on upgrade: %s", source_id, error)
-            continue
-        if feed.source.id == source_id:
-            replace_pathways(connection, feed)
+    for feed in current_feeds(connection, "pathways"):
+        replace_pathways(connection, feed)
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -117,25 +117,12 @@ def replace_synonyms(connection: Connection, feed: Feed) -> None:
 def add_synonyms_table(connection: Connection) -> None:
     """The schema 2 -> 3 upgrade: the table, filled from each source's current revision, so
     content held before this version searches with its synonyms at once."""
-    from msguide.errors import FeedError
-    from msguide.feed.parse import parse
-    from msguide.store.importer import STORED_FEED_LIMITS
     from msguide.store.models import SynonymRow
+    from msguide.store.upgrades import current_feeds
 
     SynonymRow.__table__.create(connection)  # type: ignore[attr-defined]
-    rows = connection.exec_driver_sql(
-        "SELECT s.id, b.raw FROM sources s JOIN revision_blobs b "
-        "ON b.revision_id = s.current_revision_id"
-    ).all()
-    for source_id, raw in rows:
-        try:
-            feed = parse(bytes(raw), STORED_FEED_LIMITS)
-        except FeedError as error:
-            # Accepted by an msguide that ignored synonyms: the content stays, without them.
-            log.warning("the synonyms of %s were left out on upgrade: %s", source_id, error)
-            continue
-        if feed.source.id == source_id:
-            replace_synonyms(connection, feed)
+    for feed in current_feeds(connection, "synonyms"):
+        replace_synonyms(connection, feed)
 
 
 # --- reading --------------------------------------------------------------------------------
