@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from displaykit import MsguideApp, RealDisplay, _stop
+from displaykit import MsguideApp, RealDisplay, _stop, require_tools
 
 HERE = Path(__file__).resolve().parent
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -55,13 +55,7 @@ def missing_tools() -> list[str]:
 
 
 def require_accessibility_bus() -> None:
-    missing = missing_tools()
-    if not missing:
-        return
-    message = f"the accessibility-bus tests need {', '.join(missing)} (see .ci/run)"
-    if os.environ.get("MSGUIDE_REQUIRE_DISPLAY") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
+    require_tools(missing_tools(), "accessibility-bus")
 
 
 @dataclass(frozen=True)

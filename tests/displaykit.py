@@ -43,16 +43,18 @@ def missing_tools() -> list[str]:
     return [tool for tool in TOOLS if shutil.which(tool) is None]
 
 
-def require_display() -> None:
-    """Skip a test that needs the real display when its tools are missing, or fail it where
-    the display is required (CI)."""
-    missing = missing_tools()
+def require_tools(missing: list[str], tests: str) -> None:
+    """Skip a test whose tools are missing, or fail it where the display is required (CI)."""
     if not missing:
         return
-    message = f"the real-display tests need {', '.join(missing)} (see .ci/run)"
+    message = f"the {tests} tests need {', '.join(missing)} (see .ci/run)"
     if os.environ.get("MSGUIDE_REQUIRE_DISPLAY") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def require_display() -> None:
+    require_tools(missing_tools(), "real-display")
 
 
 @dataclass(frozen=True)
