@@ -10,13 +10,14 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from msguide.errors import (
+    FeedError,
     MsguideError,
     RollbackRefusedError,
     StorageError,
@@ -38,6 +39,9 @@ from msguide.store.importer import (
     import_feed,
     import_items,
 )
+
+if TYPE_CHECKING:
+    from msguide.feed.signature import ByteReader
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +70,6 @@ def read_signature_file(path: Path) -> bytes:
 @contextmanager
 def _feed_file_errors(path: Path, limits: Limits, what: str) -> Iterator[None]:
     """What goes wrong opening or reading a file handed to msguide, in one sentence."""
-    from msguide.errors import FeedError
-
     try:
         yield
     except FileTooLargeError as error:
@@ -269,41 +271,104 @@ def _import_streamed(
     policy: Policy,
     limits: Limits,
 ) -> ImportResult:
-    from msguide.feed.signature import verify
+    from msguide.feed.signature import SignatureStatus, verify
 
-    with _open_feed_file(path, limits) as handle, _open_feed_file(path, limits) as copy:
-        sha256, size = survey(handle, limits)
-        handle.seek(0)
-        stream = FeedStream(handle, limits)
+    status: SignatureStatus | None = None
+
+    def judge(head: Feed, data: ByteReader) -> Provenance:
+        nonlocal signature_path, status
         if signature_path is None:
             candidate = path.with_name(path.name + ".minisig")
             signature_path = candidate if candidate.exists() else None
         signature = read_signature_file(signature_path) if signature_path is not None else None
-        trust = policy.trust_for(stream.head.source.id)
-        # Only a pinned key and a signature make verify() read the bytes: read them just then.
-        data = copy.read() if trust.keys and signature is not None else b""
-        if data and hashlib.sha256(data).hexdigest() != sha256:
-            raise FileChangedError
+        trust = policy.trust_for(head.source.id)
         status = verify(data, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
-        del data
-        provenance = Provenance(
+        return Provenance(
             origin=str(path.resolve()),
             signature=signature,
             signature_state=status.state,
             signed_by=status.key_id,
         )
 
-        def same_bytes() -> None:
-            if (stream.sha256, stream.size) != (sha256, size):
-                raise FileChangedError
-
-        raw = FeedBytes(sha256, size, handle=copy, check=same_bytes)
-        result = import_items(
-            store, stream.head, stream.items(), raw, provenance, force=force, dry_run=dry_run
+    with _open_feed_file(path, limits) as handle, _open_feed_file(path, limits) as copy:
+        result, _head = import_stream(
+            store, handle, copy, limits, judge, force=force, dry_run=dry_run
         )
-    if result.applied:
+    if result.applied and status is not None:
         log.info("imported %s: %s (%s)", path, result.summary(), status.describe())
     return result
+
+
+Judge = Callable[[Feed, "ByteReader"], Provenance]
+
+
+def import_stream(
+    store: Store,
+    handle: BinaryIO,
+    copy: BinaryIO,
+    limits: Limits,
+    judge: Judge,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    expected_source: str | None = None,
+) -> tuple[ImportResult, Feed]:
+    """Import the feed in `handle` item by item; `copy` (the same file opened again) gives the
+    exact bytes for the signature and the store. Returns the result and the feed's head.
+
+    `judge(head, data)` decides whether the feed may be imported once its head is read, before
+    any item: it checks the signature over `data` (the bytes from the start, read only if it
+    must) and returns the provenance, or raises. Bytes that change meanwhile are refused
+    (`FileChangedError`). Raises `NotStreamable` for a layout `FeedStream` cannot read
+    (before anything changes: the import is one transaction): parse the file whole instead.
+    """
+    sha256, size = survey(handle, limits)
+    handle.seek(0)
+    stream = FeedStream(handle, limits)
+    copy.seek(0)
+    data = _HashingReader(copy)
+    try:
+        provenance = judge(stream.head, data)
+    except FeedError:
+        # An invalid feed is refused as invalid first, as when it is parsed whole.
+        for _ in stream.items():
+            pass
+        raise
+    if data.used and data.sha256.hexdigest() != sha256:
+        raise FileChangedError
+
+    def same_bytes() -> None:
+        if (stream.sha256, stream.size) != (sha256, size):
+            raise FileChangedError
+
+    raw = FeedBytes(sha256, size, handle=copy, check=same_bytes)
+    result = import_items(
+        store,
+        stream.head,
+        stream.items(),
+        raw,
+        provenance,
+        force=force,
+        dry_run=dry_run,
+        expected_source=expected_source,
+    )
+    return result, stream.head
+
+
+class _HashingReader:
+    """A file read through for a signature check, hashed on the way: the bytes the signature
+    was checked against must be the bytes imported."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self.sha256 = hashlib.sha256()
+        self.used = False
+
+    def read(self, size: int = -1, /) -> bytes:
+        self.used = True
+        data = self._handle.read(size)
+        self.sha256.update(data)
+        return data
 
 
 def _open_feed_file(path: Path, limits: Limits) -> BinaryIO:
