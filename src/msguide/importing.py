@@ -24,7 +24,7 @@ from msguide.errors import (
     UntrustedFeedError,
     UsageError,
 )
-from msguide.feed.model import Feed
+from msguide.feed.model import Feed, Item
 from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE, Limits, collector_paused, parse
 from msguide.feed.stream import FeedStream, NotStreamable, survey
 from msguide.filereading import FileTooLargeError, open_regular_file, read_regular_file
@@ -312,9 +312,12 @@ def import_stream(
     force: bool = False,
     dry_run: bool = False,
     expected_source: str | None = None,
+    expected_sha256: str | None = None,
+    each: Callable[[Item], None] | None = None,
 ) -> tuple[ImportResult, Feed]:
     """Import the feed in `handle` item by item; `copy` (the same file opened again) gives the
     exact bytes for the signature and the store. Returns the result and the feed's head.
+    `each` sees every valid item as it goes by (the import reads them all, even a no-op).
 
     `judge(head, data)` decides whether the feed may be imported once its head is read, before
     any item: it checks the signature over `data` (the bytes from the start, read only if it
@@ -323,15 +326,18 @@ def import_stream(
     (before anything changes: the import is one transaction): parse the file whole instead.
     """
     sha256, size = survey(handle, limits)
+    if expected_sha256 is not None and sha256 != expected_sha256:
+        raise FileChangedError
     handle.seek(0)
     stream = FeedStream(handle, limits)
+    items = stream.items() if each is None else _seen(stream.items(), each)
     copy.seek(0)
     data = _HashingReader(copy)
     try:
         provenance = judge(stream.head, data)
     except FeedError:
         # An invalid feed is refused as invalid first, as when it is parsed whole.
-        for _ in stream.items():
+        for _ in items:
             pass
         raise
     if data.used and data.sha256.hexdigest() != sha256:
@@ -345,7 +351,7 @@ def import_stream(
     result = import_items(
         store,
         stream.head,
-        stream.items(),
+        items,
         raw,
         provenance,
         force=force,
@@ -353,6 +359,12 @@ def import_stream(
         expected_source=expected_source,
     )
     return result, stream.head
+
+
+def _seen(items: Iterator[Item], each: Callable[[Item], None]) -> Iterator[Item]:
+    for item in items:
+        each(item)
+        yield item
 
 
 class _HashingReader:
