@@ -145,7 +145,9 @@ def _settle(
     try:
         if download is not None:
             download.finish()
-        sha256 = download.sha256() if download else hashlib.sha256(feed.body).hexdigest()
+        sha256 = (
+            download.sha256() if download is not None else hashlib.sha256(feed.body).hexdigest()
+        )
     except (OSError, StorageError) as error:
         failure = error if isinstance(error, StorageError) else StorageError(str(error))
         return _storage_failure(source, source_id, failure), {}
