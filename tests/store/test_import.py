@@ -65,7 +65,8 @@ def test_newer_feed_applies_exactly_the_diff(store: Store) -> None:
     result = load(store, to_bytes(newer_document()))
     assert [c.id for c in result.added] == ["duty-to-notify"]
     assert [(c.id, c.fields) for c in result.changed] == [("nrm-adult", ("summary",))]
-    assert [c.id for c in result.removed] == ["ceraf"]
+    [ceraf] = [i for i in parse(feed_bytes()).items if i.id == "ceraf"]
+    assert result.removed == (importer.ItemChange("ceraf", ceraf.title, ceraf.kind),)
     assert result.previous_sequence == 1
     assert ids(store, "assessment") == []
     assert ids(store, "notify") == ["duty-to-notify"]
