@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from msguide.clock import is_past, utc_now
 from msguide.errors import FeedError, RollbackRefusedError, StorageError, UntrustedFeedError
 from msguide.feed.model import Feed, Item
-from msguide.feed.parse import Limits, parse
+from msguide.feed.parse import Limits, collector_paused, parse
 from msguide.feed.write import item_fingerprint
 from msguide.store.backup import backup_before_change, settle_backup
 from msguide.store.content import chunks, load_items
@@ -211,7 +211,10 @@ def import_items(
             "it was not imported (a server may be serving the wrong feed)"
         )
     sha256 = raw.sha256
-    with store.write_connection() as connection:
+    # A parsed feed is hundreds of thousands of objects that form no cycles: a full pass of the
+    # cycle collector while the import runs walks them all for nothing (0.04-0.07 s at 10k
+    # items, a sixth of an update's store work). Reference counting frees everything meanwhile.
+    with collector_paused(), store.write_connection() as connection:
         state = _source_state(connection, source_id)
         known = connection.exec_driver_sql(
             "SELECT id, sha256 FROM revisions WHERE source_id = ? AND sequence = ?",
