@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import sqlite3
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -154,7 +153,7 @@ def _copied_as_files(path: Path, target: Path) -> bool:
         if path.stat().st_size >= LOCK_BYTE_OFFSET:
             return False
         _copy_files(path, target)
-    except (OSError, sqlite3.Error, subprocess.SubprocessError) as error:
+    except (OSError, sqlite3.Error) as error:
         log.info("copying %s as files failed (%s); copying it with SQLite instead", path, error)
         _remove_with_side_files(target)
         return False
@@ -194,14 +193,17 @@ def _copy_in_another_process(source: Path, target: Path) -> None:
     """`cp source target`. Not in this process: closing any file descriptor this process has
     on the store would drop every POSIX lock SQLite holds on it here, and another process
     could then take the store for unused mid-import (sqlite.org/howtocorrupt.html, 2.2)."""
+    import subprocess  # here: loading it would slow every start of the command line
+
     program = next((p for p in _CP if os.path.exists(p)), None)
     if program is None:
         raise OSError("there is no cp program")
-    done = subprocess.run(
-        [program, "--", str(source), str(target)],
-        capture_output=True,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [program, "--", str(source), str(target)], capture_output=True, check=False
+        )
+    except subprocess.SubprocessError as error:
+        raise OSError(f"cp could not run: {error}") from error
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip()
         raise OSError(f"cp exited with status {done.returncode}: {reason}")
