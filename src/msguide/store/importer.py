@@ -320,7 +320,6 @@ def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = Fal
 
     The revision's kept bytes are read item by item from the store (memory follows the largest
     item, not the feed); a layout the streamed reader cannot read is parsed whole."""
-    from msguide.feed.parse import collector_paused
     from msguide.feed.stream import NotStreamable
 
     try:
