@@ -263,8 +263,8 @@ def first_page(
     return FirstPage(found, total, top)
 
 
-# Below this many matches ranking every one exactly costs well under a millisecond (bm25 reads
-# each match's position lists), so a narrowed page is not worth showing first.
+# Up to this many matches, ranking every one exactly costs about a millisecond at most (bm25
+# costs per match, not per item), so a narrowed page is not worth showing first.
 EXACT_BELOW = 1000
 
 
