@@ -388,6 +388,7 @@ def worker_search(store_path: Path, iterations: int) -> dict[str, Any]:
                 "snippets": min(UI_SHOWN, count),
                 "typed_on": _narrowed(last_page, matching, EXACT_BELOW),
             }
+            del matching  # (up to 100k rowids: not the searching process's memory)
             samples: dict[str, list[float]] = {name: [] for name in expected}
             for n in range(iterations):
                 pairs: list[tuple[str, Callable[[], Any]]] = [
