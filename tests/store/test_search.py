@@ -176,6 +176,34 @@ def test_property_search_never_raises(text: str) -> None:
     assert len(found) <= 5
 
 
+_TYPED_WORDS = ["nrm", "n", "child", "guid", "g", "exploitation", "-nrm", '"modern', "OR", "NOT"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.lists(st.sampled_from(_TYPED_WORDS), min_size=1, max_size=4).map(" ".join),
+    ),
+    st.lists(st.integers(min_value=-1, max_value=12), max_size=12),
+)
+def test_property_a_narrowed_page_keeps_the_shown_rows_that_match_and_counts_all(
+    text: str, shown: list[int]
+) -> None:
+    # Whatever is typed over whatever list is shown: the count is every match's, and the
+    # page is the shown rows that match, in their order, or the exact page.
+    with _shared_store().read() as connection:
+        page = narrowed_page(connection, text, Filters(), shown, exact_below=0)
+        exact = first_page(connection, text, rows=100, shown=40, snippets=False)
+        matching = {r for r, _ in find(connection, text)}
+    assert page.total == exact.total == (len(matching) if fts_query(text) else page.total)
+    if page.exact:
+        assert (page.found, page.hits) == (exact.found, exact.hits)
+    else:
+        assert [r for r, _ in page.found] == [r for r in dict.fromkeys(shown) if r in matching]
+        assert [h.rowid for h in page.hits] == [r for r, _ in page.found][:40]
+
+
 _STORE: list[Store] = []
 
 
