@@ -162,6 +162,15 @@ class DetailView(QScrollArea):
             self.content,
         ]
 
+    def focus_target(self) -> QWidget | None:
+        """Where F6 puts the focus: the start card's first line, or the item's Open button
+        (its title when it has no link)."""
+        from msguide.ui.pane_cycle import first_focusable
+
+        if self.start_card.isVisible():
+            return first_focusable(self.start_card.reading_order())
+        return first_focusable([self.open_button, *self.fields])
+
     def apply_fonts(self) -> None:
         """Re-derive the title's size from the application font (zoom changes it). Not from
         this widget's font: that follows a new application font only once events are handled."""

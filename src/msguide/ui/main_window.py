@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.service = service
         self._build_status()
         self._build_panes()
+        self._register_panes()
         self._build_actions()
         self._connect()
         self._restore_panes()
@@ -749,27 +750,25 @@ class MainWindow(QMainWindow):
         self.quick_hider.hide_now()
 
     def cycle_focus(self, step: int) -> None:
-        panes: list[QWidget] = [
-            self.search_field,
-            self.sidebar,
-            self.results_view,
-            self.detail.open_button,
-        ]
-        if self.news.isVisible():
-            panes.append(self.news.view)
-        focused = QApplication.focusWidget()
-        position = next(
-            (
-                n
-                for n, w in enumerate(panes)
-                if focused is w or (focused is not None and w.isAncestorOf(focused))
-            ),
-            -1,
+        """F6 (step 1) and Shift+F6 (step -1): the next or previous part of the window. What
+        the detail area shows stays (msguide.ui.current_item)."""
+        with self.current_item.focus_passing():
+            self.panes.move(step)
+
+    def _register_panes(self) -> None:
+        from msguide.ui.pane_cycle import PaneCycle, first_focusable
+
+        self.panes = PaneCycle()
+        self.panes.register("search", self.search_bar, lambda: self.search_field)
+        self.panes.register("sidebar", self.sidebar, lambda: self.sidebar)
+        self.panes.register("results", self.results_stack, self.results_stack.currentWidget)
+        self.panes.register("details", self.detail, self.detail.focus_target)
+        news = self.news
+        self.panes.register(
+            "news",
+            news,
+            lambda: first_focusable([news.view, news.list_toggle]) if news.isVisible() else None,
         )
-        target = panes[(position + step) % len(panes)]
-        if not target.isVisible() or not target.isEnabled():
-            target = self.results_view
-        target.setFocus(QtCore.Qt.FocusReason.TabFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress:
