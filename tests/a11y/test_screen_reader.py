@@ -77,3 +77,15 @@ def test_status_messages_are_announced(a11y_bus: AccessibilityBus, home: Path) -
     events = listening.events()
     announced = [text for kind, text in events if kind == "object:announcement"]
     assert any("“toolkit” cleared" in text for text in announced), events
+
+
+def test_an_expired_feeds_notice_is_read_as_text(a11y_bus: AccessibilityBus, home: Path) -> None:
+    a11y_bus.launch(home, MSGUIDE_FAKE_NOW="2028-01-01T00:00:00Z")  # the seed expires 2027-11-28
+    notice = "valid only until 28 November 2027, so it may be out of date"
+    nodes = a11y_bus.wait_for(
+        lambda ns: any(notice in s for s in labels(ns)), "the expiry notice as a label's text"
+    )
+    [node] = [n for n in nodes if n.role == "label" and notice in n.says()]
+    assert node.says().startswith("Hampshire & Isle of Wight Modern Slavery Partnership: ")
+    assert node.says().endswith("Ask your administrator for a newer feed.")
+    assert node.description == "Notice"

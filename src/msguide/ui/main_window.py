@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         if settings is not None:
             self.settings = settings
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
+        from msguide.ui.expiry_notice import ExpiryNotices
         from msguide.ui.focus_ring import install_focus_rings
         from msguide.ui.offlining import OfflineUi
         from msguide.ui.pane_sizes import PaneSizer
@@ -135,6 +136,11 @@ class MainWindow(QMainWindow):
         self.file_menu.insertAction(self.quit_action, self.sync_ui.action)
         self.file_menu.insertSeparator(self.quit_action)
         self.offline_ui: OfflineUi = OfflineUi(self)
+        self.expiry_notices = ExpiryNotices(
+            self.show_notice,
+            self.withdraw_notice,
+            lambda: not self.service.read_only and bool(self.sync_ui.sources()),
+        )
         self.pathway_ui = install_pathways(self)  # issue 17: "What to do now"
         install_admin_tools(self)
         install_practice_tools(self)  # issue 17: spelling, favourites file, print, copy as text
@@ -718,6 +724,7 @@ class MainWindow(QMainWindow):
         if self.service.read_only:
             text += " · read-only"
         self.content_label.setText(text)
+        self.expiry_notices.update(statuses)
         self.statusShown.emit()
 
     def show_message(self, message: str) -> None:
@@ -734,6 +741,17 @@ class MainWindow(QMainWindow):
         announce(self.notice, message)
         self.notice.show()
         self.notice_close.show()
+
+    def withdraw_notice(self, message: str) -> None:
+        """Take one notice away (what it said is no longer true); the rest stay."""
+        lines = self.notice.text().split("\n")
+        if message not in lines:
+            return
+        lines.remove(message)
+        if lines:
+            self.notice.setText("\n".join(lines))
+        else:
+            self._dismiss_notice()
 
     def _dismiss_notice(self) -> None:
         self.notice.clear()
