@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from msguide.services import OpenedStore
     from msguide.settings import Settings
     from msguide.store.browse import ItemDetail, SidebarData
+    from msguide.store.favourites import GoneFavourite
     from msguide.store.history import SourceStatus
     from msguide.store.search import Filters, Hit
     from msguide.ui.content import ContentService, SearchResult
@@ -182,6 +183,7 @@ class MainWindow(QMainWindow):
         )
 
         from msguide.ui.detail import DetailView
+        from msguide.ui.gone_favourites import GoneFavourites
         from msguide.ui.news import NewsDock
         from msguide.ui.results import ResultDelegate, ResultListModel
         from msguide.ui.sidebar import SidebarModel
@@ -239,7 +241,16 @@ class MainWindow(QMainWindow):
         self.splitter.setAccessibleName("Browse, results and details")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(self.results_stack)
+        # Under the results: favourites whose item has gone (only in the Favourites view).
+        self.gone_favourites = GoneFavourites(self._remove_gone_favourite)
+        self.results_column = QWidget()
+        self.results_column.setObjectName("resultsColumn")
+        column = QVBoxLayout(self.results_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.results_stack, 1)
+        column.addWidget(self.gone_favourites)
+        self.splitter.addWidget(self.results_column)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 2)
@@ -599,7 +610,30 @@ class MainWindow(QMainWindow):
             if total:
                 self.results_view.setCurrentIndex(self.results_model.index(0))
         self.current_item.sync()
+        if self.sidebar_key == "favourites":
+            self.service.gone_favourites(self._gone_favourites_loaded)
+        else:
+            self.gone_favourites.show_gone([], after=self.empty_state)
         self.resultsShown.emit()
+
+    def _gone_favourites_loaded(self, gone: list[GoneFavourite]) -> None:
+        if self.sidebar_key != "favourites":
+            return  # another view was chosen while they loaded
+        self.gone_favourites.show_gone(gone, after=self.empty_state)
+        if gone and self.results_stack.currentWidget() is self.empty_state:
+            self.empty_state.setText(
+                "None of your favourites is in the current content. They are listed below, "
+                "and come back if their items do."
+            )
+
+    def _remove_gone_favourite(self, gone: GoneFavourite) -> None:
+        from msguide.ui.gone_favourites import shown_name
+
+        if self.service.read_only:
+            self.show_message("Favourites cannot be saved: the content is open read-only.")
+            return
+        self.service.set_favourite(gone.source, gone.id, False)
+        self.show_message(f"Removed “{shown_name(gone)}” from Favourites.")
 
     def _empty_text(self, text: str, where: str) -> str:
         if text.strip():
@@ -779,7 +813,7 @@ class MainWindow(QMainWindow):
         self.panes = PaneCycle()
         self.panes.register("search", self.search_bar, lambda: self.search_field)
         self.panes.register("sidebar", self.sidebar, lambda: self.sidebar)
-        self.panes.register("results", self.results_stack, self.results_stack.currentWidget)
+        self.panes.register("results", self.results_column, self.results_stack.currentWidget)
         self.panes.register("details", self.detail, self.detail.focus_target)
         news = self.news
         self.panes.register(

@@ -1,0 +1,99 @@
+"""Favourites whose item has left the content are shown under the Favourites list: greyed (but
+readable), as "No longer in the content: <title>", each with Remove, by keyboard and to a
+screen reader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from msguide.importing import import_file
+from msguide.store.favourites import list_favourites
+from msguide.store.userstate import set_favourite
+from msguide.ui.gone_favourites import LEAST_CONTRAST, contrast
+from msguide.ui.main_window import MainWindow
+
+SEED = json.loads((Path(__file__).resolve().parents[2] / "data" / "seed-feed.json").read_text())
+
+
+def _uncited_resource(feed: dict[str, Any]) -> dict[str, Any]:
+    """An item no pathway cites and no contact list pins: the content can drop it."""
+    text = json.dumps(feed["_msguide"].get("pathways", []))
+    return next(
+        item
+        for item in feed["items"]
+        if item["_msguide"]["kind"] == "resource" and f'"{item["id"]}"' not in text
+    )
+
+
+def _spoken(widget: QWidget) -> str:
+    interface = QAccessible.queryAccessibleInterface(widget)
+    assert interface is not None
+    return interface.text(QAccessible.Text.Name)
+
+
+def test_a_favourite_whose_item_has_gone_is_shown_greyed_with_remove(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    store = window.service.store
+    assert store is not None
+    dropped = _uncited_resource(SEED)
+    set_favourite(store, "hiow-msp", dropped["id"], True)
+    set_favourite(store, "elsewhere", "never-seen", True)  # no stored feed ever held it
+    newer = json.loads(json.dumps(SEED))
+    newer["_msguide"]["sequence"] = SEED["_msguide"]["sequence"] + 1
+    newer["items"] = [i for i in newer["items"] if i["id"] != dropped["id"]]
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps(newer), "utf-8")
+    assert import_file(store, path).applied
+    window.service.contentChanged.emit()  # as after an import in the window
+
+    panel = window.gone_favourites
+    window.choose_sidebar("favourites")
+    qtbot.waitUntil(lambda: len(panel.labels) == 2, timeout=5000)
+    assert panel.isVisible()
+    texts = [label.text() for label in panel.labels]
+    assert texts == [  # in the order they were added (the same second: by source)
+        "No longer in the content: never-seen",  # no title anywhere: its id
+        f"No longer in the content: {dropped['title']}",  # the title its item last had
+    ]
+    assert [_spoken(label) for label in panel.labels] == texts
+    assert [_spoken(button) for button in panel.buttons] == [
+        "Remove “never-seen” from favourites",
+        f"Remove “{dropped['title']}” from favourites",
+    ]
+    # Nothing else is a favourite: the list is empty and says why.
+    assert window.results_stack.currentWidget() is window.empty_state
+    assert "None of your favourites is in the current content" in window.empty_state.text()
+
+    # Greyed, but with at least WCAG AA contrast.
+    label = panel.labels[1]
+    palette = label.palette()
+    shown = palette.color(QPalette.ColorRole.WindowText)
+    background = palette.color(QPalette.ColorRole.Window)
+    assert shown != window.palette().color(QPalette.ColorRole.WindowText)
+    assert contrast(shown, background) >= LEAST_CONTRAST
+
+    # By keyboard: Tab from the empty list reaches each line, then its Remove; Space removes.
+    window.empty_state.setFocus(Qt.FocusReason.TabFocusReason)
+    stops = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        stops.append(QApplication.focusWidget())
+    assert stops == [panel.labels[0], panel.buttons[0], panel.labels[1], panel.buttons[1]]
+    window.gone_favourites.buttons[0].setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(panel.buttons[0], Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: len(panel.labels) == 1, timeout=5000)
+    assert panel.labels[0].text() == f"No longer in the content: {dropped['title']}"
+    assert QApplication.focusWidget() is panel.labels[0]  # the focus stays in the list
+    assert [(f.source, f.id) for f in list_favourites(store)] == [("hiow-msp", dropped["id"])]
+
+    # Another view: the panel goes.
+    window.choose_sidebar("all")
+    qtbot.waitUntil(lambda: not panel.isVisible(), timeout=5000)
