@@ -52,10 +52,13 @@ def test_a_favourite_whose_item_has_gone_is_shown_greyed_with_remove(
     path = tmp_path / "newer.json"
     path.write_text(json.dumps(newer), "utf-8")
     assert import_file(store, path).applied
-    window.service.contentChanged.emit()  # as after an import in the window
+    settled = [window.resultsShown, window.sidebarShown, window.statusShown]
+    with qtbot.waitSignals(settled, timeout=5000):
+        window.service.contentChanged.emit()  # as after an import in the window
 
     panel = window.gone_favourites
-    window.choose_sidebar("favourites")
+    with qtbot.waitSignal(window.resultsShown, timeout=5000):
+        window.choose_sidebar("favourites")
     qtbot.waitUntil(lambda: len(panel.labels) == 2, timeout=5000)
     assert panel.isVisible()
     texts = [label.text() for label in panel.labels]

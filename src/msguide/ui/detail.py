@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from msguide.store.browse import ItemDetail
 from msguide.ui.elided_label import ElidedLabel
 from msguide.ui.flow_layout import FlowLayout
+from msguide.ui.reading_text import ReadingText
 from msguide.ui.start_card import StartCard
 from msguide.ui.text import format_label, human_date, join_dots, kind_label, short_url
 from msguide.ui.widgets import plain_label
@@ -69,10 +70,10 @@ class DetailView(QScrollArea):
         # make the whole pane scroll sideways. Copy link copies the whole address.
         self.link = ElidedLabel("detailLink", mode=Qt.TextElideMode.ElideMiddle)
         self.link.setAccessibleDescription("Link address")
-        self.summary = plain_label("detailSummary")
-        self.summary.setAccessibleDescription("Summary")
-        self.content = plain_label("detailContent")
-        self.content.setAccessibleDescription("Full text")
+        # Text boxes, not labels: they wrap inside an overlong word (an address) instead of
+        # making the pane scroll sideways, and a screen reader can read them line by line.
+        self.summary = ReadingText("detailSummary", "Summary")
+        self.content = ReadingText("detailContent", "Full text")
 
         buttons = FlowLayout()  # wraps onto a second row in a narrow pane
         self.open_button = QPushButton("&Open")
