@@ -6,17 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from a11ykit import AccessibilityBus, Node
+from a11ykit import AccessibilityBus, Node, subtree
 
 CAPTIONS = {"About rolling back", "History status", "Source"}
 HISTORY = "history = next(w for w in app.topLevelWidgets() if w.objectName() == 'historyWindow')\n"
-
-
-def subtree(nodes: list[Node], top: Node) -> list[Node]:
-    """`top` and everything under it (the reader lists the tree depth first)."""
-    start = nodes.index(top)
-    end = next((n for n in range(start + 1, len(nodes)) if nodes[n].depth <= top.depth), len(nodes))
-    return nodes[start:end]
 
 
 def test_the_history_windows_labels_are_read_by_their_text(
