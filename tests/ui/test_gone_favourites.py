@@ -13,11 +13,9 @@ from PySide6.QtGui import QAccessible, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from msguide.importing import import_file
 from msguide.store.favourites import list_favourites
-from msguide.store.userstate import set_favourite
 from msguide.ui.gone_favourites import LEAST_CONTRAST, contrast
-from msguide.ui.main_window import MainWindow
+from windowkit import WindowFactory
 
 SEED = json.loads((Path(__file__).resolve().parents[2] / "data" / "seed-feed.json").read_text())
 
@@ -39,22 +37,33 @@ def _spoken(widget: QWidget) -> str:
 
 
 def test_a_favourite_whose_item_has_gone_is_shown_greyed_with_remove(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
+    qtbot: QtBot, open_window: WindowFactory, cli: Any, tmp_path: Path
 ) -> None:
-    store = window.service.store
-    assert store is not None
+    # Before the window opens, as on a laptop: two favourites, then content without one.
     dropped = _uncited_resource(SEED)
-    set_favourite(store, "hiow-msp", dropped["id"], True)
-    set_favourite(store, "elsewhere", "never-seen", True)  # no stored feed ever held it
+    carried = tmp_path / "favourites.json"
+    carried.write_text(
+        json.dumps(
+            {
+                "msguide_favourites": 1,
+                "favourites": [
+                    {"source": "hiow-msp", "id": dropped["id"]},
+                    {"source": "elsewhere", "id": "never-seen"},  # no stored feed holds it
+                ],
+            }
+        ),
+        "utf-8",
+    )
+    assert cli("favourites", "import", str(carried)).code == 0
     newer = json.loads(json.dumps(SEED))
     newer["_msguide"]["sequence"] = SEED["_msguide"]["sequence"] + 1
     newer["items"] = [i for i in newer["items"] if i["id"] != dropped["id"]]
     path = tmp_path / "newer.json"
     path.write_text(json.dumps(newer), "utf-8")
-    assert import_file(store, path).applied
-    settled = [window.resultsShown, window.sidebarShown, window.statusShown]
-    with qtbot.waitSignals(settled, timeout=5000):
-        window.service.contentChanged.emit()  # as after an import in the window
+    assert cli("import", str(path)).code == 0
+    window, service = open_window()
+    store = service.store
+    assert store is not None
 
     panel = window.gone_favourites
     with qtbot.waitSignal(window.resultsShown, timeout=5000):
