@@ -606,7 +606,9 @@ class MainWindow(QMainWindow):
         self.results_view.setAccessibleDescription(self.count_label.text())
         if self._focus_results_on_arrival:
             self._focus_results_on_arrival = False
-            self.results_view.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
+            # An empty list is hidden: the text saying why takes the focus, and is read out.
+            shown = self.results_view if total else self.empty_state
+            shown.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
             if total:
                 self.results_view.setCurrentIndex(self.results_model.index(0))
         self.current_item.sync()
