@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from storecheck import content, load, revision, store_at
@@ -15,7 +19,7 @@ from msguide.errors import FeedError, RollbackRefusedError
 from msguide.importing import import_file
 from msguide.policy import Policy
 from msguide.services import open_user_store
-from msguide.store import backup
+from msguide.store import backup, importer
 from msguide.store.db import Store, sqlite_uri_path
 from msguide.store.importer import rollback
 from msguide.store.recovery import check_store
@@ -139,10 +143,123 @@ def test_a_half_written_backup_is_never_listed_and_is_cleared_next_time(
     load(store, OLD)
     debris = folder / "msguide-2020-01-01T00-00-00.000000Z.sqlite.partial"
     debris.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    # A copy killed while its WAL was being copied or folded in leaves its side files too.
+    sides = [Path(f"{debris}{side}") for side in ("-wal", "-shm", "-journal")]
+    for side in sides:
+        side.write_bytes(b"\x00" * 32)
     assert debris not in backup.backups(folder)
     load(store, NEW)
     assert not debris.exists()
+    assert not any(side.exists() for side in sides)
     assert len(backup.backups(folder)) == 2
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        p.name for p in backup.backups(folder)
+    )
+
+
+def test_a_backup_holds_the_commits_that_are_only_in_the_wal(
+    backed_up: tuple[Store, Path], tmp_path: Path
+) -> None:
+    """A WAL store's files are copied as they are: a commit that a reader kept out of the main
+    file (its checkpoint must wait for the reader) is in the backup all the same."""
+    store, folder = backed_up
+    expected = references(tmp_path)
+    load(store, OLD)
+    reader = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM items").fetchone()  # holds the old snapshot
+        load(store, NEW)
+        main_only = tmp_path / "main-file-only.sqlite"
+        shutil.copyfile(store.path, main_only)
+        assert content(main_only) != expected["new"]  # the new revision is only in the -wal
+        rollback(store, "test-source", 1)
+    finally:
+        reader.close()
+    replaced = backup.backups(folder)[0]
+    assert content(replaced) == expected["new"]
+    assert not Path(f"{replaced}-wal").exists()
+
+
+def test_a_wal_store_is_copied_as_files_under_the_write_lock(
+    backed_up: tuple[Store, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quick way is the one taken (SQLite's page-by-page copy took three times as long)."""
+    store, folder = backed_up
+    assert store.journal_mode == "WAL"
+    by_sqlite: list[Path] = []
+    real = backup._copy
+    monkeypatch.setattr(backup, "_copy", lambda p, t: (by_sqlite.append(p), real(p, t)))
+    load(store, OLD)
+    load(store, NEW)
+    assert len(backup.backups(folder)) == 2
+    assert by_sqlite == []
+
+
+READ_AND_CLOSE = (
+    "import sqlite3, sys\n"
+    "connection = sqlite3.connect(sys.argv[1])\n"
+    "connection.execute('SELECT COUNT(*) FROM items').fetchone()\n"
+    "connection.close()\n"
+)
+
+
+def test_backing_up_keeps_the_importers_hold_on_the_store(
+    backed_up: tuple[Store, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file descriptor this process opened and closed on the store would drop every POSIX
+    lock SQLite holds on it here: a reader in another process that closes meanwhile would take
+    the store for unused and fold and remove its -wal under the running import."""
+    store, _ = backed_up
+    expected = references(tmp_path)
+    load(store, OLD)
+    real = importer.backup_before_change
+    wal = Path(f"{store.path}-wal")
+
+    def then_a_reader_comes_and_goes(*args: Any, **kwargs: Any) -> Path | None:
+        made = real(*args, **kwargs)
+        assert made is not None and wal.exists()
+        subprocess.run([sys.executable, "-c", READ_AND_CLOSE, str(store.path)], check=True)
+        assert wal.exists()  # the reader knew it was not the last connection
+        return made
+
+    monkeypatch.setattr(importer, "backup_before_change", then_a_reader_comes_and_goes)
+    load(store, NEW)
+    assert content(store.path) == expected["new"]
+
+
+@pytest.mark.parametrize("obstacle", ["reaches the lock bytes", "its -wal cannot be read"])
+def test_a_store_that_cannot_be_copied_as_files_is_copied_by_sqlite(
+    backed_up: tuple[Store, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    obstacle: str,
+) -> None:
+    """A store as large as SQLite's lock bytes (1 GiB; unreadable as a file on Windows), or a
+    file copy that fails, is backed up with SQLite's backup API instead: same copy, no debris."""
+    store, folder = backed_up
+    expected = references(tmp_path)
+    load(store, OLD)
+    by_sqlite: list[Path] = []
+    real = backup._copy
+    monkeypatch.setattr(backup, "_copy", lambda p, t: (by_sqlite.append(p), real(p, t)))
+    if obstacle == "reaches the lock bytes":
+        monkeypatch.setattr(backup, "LOCK_BYTE_OFFSET", 1)
+    else:
+        real_copy = backup._copy_in_another_process
+
+        def refuse_the_wal(source: Path, target: Path) -> None:
+            if source.name.endswith("-wal"):
+                raise OSError("cp exited with status 1: Permission denied")
+            real_copy(source, target)
+
+        monkeypatch.setattr(backup, "_copy_in_another_process", refuse_the_wal)
+    load(store, NEW)
+    kept = backup.backups(folder)
+    assert len(kept) == 2
+    assert by_sqlite == [store.path]
+    assert content(kept[0]) == expected["old"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in kept)
 
 
 def test_backups_made_in_the_same_instant_still_sort_newest_first(tmp_path: Path) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,7 +67,8 @@ def test_newer_feed_applies_exactly_the_diff(store: Store) -> None:
     result = load(store, to_bytes(newer_document()))
     assert [c.id for c in result.added] == ["duty-to-notify"]
     assert [(c.id, c.fields) for c in result.changed] == [("nrm-adult", ("summary",))]
-    assert [c.id for c in result.removed] == ["ceraf"]
+    [ceraf] = [i for i in parse(feed_bytes()).items if i.id == "ceraf"]
+    assert result.removed == (importer.ItemChange("ceraf", ceraf.title, ceraf.kind),)
     assert result.previous_sequence == 1
     assert ids(store, "assessment") == []
     assert ids(store, "notify") == ["duty-to-notify"]
@@ -236,3 +239,41 @@ def test_a_new_fingerprint_recipe_does_not_mark_every_item_changed(store: Store)
     assert [c.id for c in result.added] == ["duty-to-notify"]
     again = load(store, feed_bytes(sequence=3))
     assert {c.id for c in again.changed} == {"nrm-adult"}  # fingerprints were refreshed
+
+
+def test_the_cycle_collector_rests_while_a_feed_is_imported(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parsed feed is a mass of objects without cycles: a collector pass while the import
+    diffs and writes walks them all for nothing. It runs again once the import is over, also
+    after a refusal."""
+    many = [item(f"item-{n}", f"Item {n}", summary=f"Summary {n}") for n in range(2000)]
+    raw = to_bytes(feed_document(items=many))
+    feed = parse(raw)
+    applying: list[bool] = []
+    passes: list[bool] = []  # for each pass of the collector: whether it ran while applying
+    real_apply = importer._apply
+
+    def apply(*args: Any, **kwargs: Any) -> importer.ImportResult:
+        applying.append(True)
+        try:
+            return real_apply(*args, **kwargs)
+        finally:
+            applying.clear()
+
+    def count(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(bool(applying))
+
+    monkeypatch.setattr(importer, "_apply", apply)
+    gc.callbacks.append(count)
+    try:
+        import_feed(store, feed, raw, ORIGIN)
+        with pytest.raises(RollbackRefusedError):
+            load(store, feed_bytes())  # sequence 1 again, other bytes
+        assert gc.isenabled()
+        garbage = [[[]] for _ in range(5000)]  # allocations: the collector runs again
+    finally:
+        gc.callbacks.remove(count)
+    assert garbage and passes  # the collector ran
+    assert True not in passes  # but never while the import applied the feed

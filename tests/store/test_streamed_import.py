@@ -67,6 +67,8 @@ def test_a_streamed_import_stores_what_a_whole_import_stores(tmp_path: Path) -> 
             assert bytes(kept) == raw  # the revision's exact bytes, copied from the file
         assert found == 1  # the changed text was indexed, the old text taken out
         assert result.changed[0].fields == ("summary",) and len(result.removed) == 20
+        before = {i.id: (i.title, i.kind) for i in parse(first, LIMITS).items}
+        assert [(c.title, c.kind) for c in result.removed] == [before[c.id] for c in result.removed]
 
 
 def traced_peak(action: Callable[[], object]) -> int:
