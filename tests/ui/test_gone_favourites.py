@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
@@ -15,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from msguide.store.favourites import list_favourites
 from msguide.ui.gone_favourites import LEAST_CONTRAST, contrast
-from windowkit import WindowFactory
+from windowkit import WindowFactory, type_query
 
 SEED = json.loads((Path(__file__).resolve().parents[2] / "data" / "seed-feed.json").read_text())
 
@@ -37,7 +38,11 @@ def _spoken(widget: QWidget) -> str:
 
 
 def test_a_favourite_whose_item_has_gone_is_shown_greyed_with_remove(
-    qtbot: QtBot, open_window: WindowFactory, cli: Any, tmp_path: Path
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    cli: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Before the window opens, as on a laptop: two favourites, then content without one.
     dropped = _uncited_resource(SEED)
@@ -93,6 +98,17 @@ def test_a_favourite_whose_item_has_gone_is_shown_greyed_with_remove(
     background = palette.color(QPalette.ColorRole.Window)
     assert shown != window.palette().color(QPalette.ColorRole.WindowText)
     assert contrast(shown, background) >= LEAST_CONTRAST
+
+    # Typing in Favourites does not read the stored feeds again for every key.
+    loads: list[object] = []
+    load = service.gone_favourites
+    monkeypatch.setattr(service, "gone_favourites", lambda done: (loads.append(1), load(done)))
+    type_query(qtbot, window, "zz")
+    assert loads == [] and len(panel.labels) == 2
+    with qtbot.waitSignal(window.resultsShown, timeout=5000):
+        window.search_field.clear()
+    assert window.empty_state.text().startswith("None of your favourites is in the current")
+    window.empty_state.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # By keyboard: Tab from the empty list reaches each line, then its Remove; Space removes.
     stops = []

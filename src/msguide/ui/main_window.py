@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.zoom = 100
         self.helpline: tuple[str, str] | None = None
         self._focus_results_on_arrival = False
+        self._gone_stale = True  # favourites no longer in the content: read them again
         self._view_timer = QTimer(self)
         self._view_timer.setSingleShot(True)
         self._view_timer.setInterval(VIEW_RECORD_DELAY_MS)
@@ -499,6 +500,7 @@ class MainWindow(QMainWindow):
         self.content_label.setText("No content loaded")
 
     def refresh_all(self) -> None:
+        self._gone_stale = True
         self.service.sidebar(self._sidebar_loaded)
         self.run_search()
         self.refresh_news()
@@ -508,6 +510,7 @@ class MainWindow(QMainWindow):
         self.service.news(self._news_loaded)
 
     def _user_state_changed(self) -> None:
+        self._gone_stale = True
         self.service.sidebar(self._sidebar_loaded)
         self.refresh_news()
         if self.sidebar_key in ("favourites", "recent"):
@@ -612,10 +615,12 @@ class MainWindow(QMainWindow):
             if total:
                 self.results_view.setCurrentIndex(self.results_model.index(0))
         self.current_item.sync()
-        if self.sidebar_key == "favourites":
-            self.service.gone_favourites(self._gone_favourites_loaded)
-        else:
+        if self.sidebar_key != "favourites":
             self.gone_favourites.show_gone([], after=self.empty_state)
+            self._gone_stale = True  # read again when Favourites is chosen again
+        elif self._gone_stale:  # not on every key typed: finding their titles reads feeds
+            self._gone_stale = False
+            self.service.gone_favourites(self._gone_favourites_loaded)
         self.resultsShown.emit()
 
     def _gone_favourites_loaded(self, gone: list[GoneFavourite]) -> None:
@@ -624,8 +629,7 @@ class MainWindow(QMainWindow):
         self.gone_favourites.show_gone(gone, after=self.empty_state)
         if gone and self.results_stack.currentWidget() is self.empty_state:
             self.empty_state.setText(
-                "None of your favourites is in the current content. They are listed below, "
-                "and come back if their items do."
+                self._empty_text(self.search_field.text(), self.current_sidebar_label())
             )
 
     def _remove_gone_favourite(self, gone: GoneFavourite) -> None:
@@ -642,6 +646,11 @@ class MainWindow(QMainWindow):
             lines = [
                 f"No results for “{text.strip()}” in {where}.",
                 "Try fewer or shorter words, check the spelling, or search in All.",
+            ]
+        elif self.sidebar_key == "favourites" and self.gone_favourites.rows:
+            lines = [
+                "None of your favourites is in the current content. They are listed below, "
+                "and come back if their items do."
             ]
         elif self.sidebar_key == "favourites":
             lines = [
