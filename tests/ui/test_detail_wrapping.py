@@ -67,3 +67,21 @@ def test_an_unbreakable_address_in_the_full_text_wraps_in_a_narrow_pane(
     assert interface is not None and interface.textInterface() is not None
     spoken = interface.textInterface()
     assert spoken.text(0, spoken.characterCount()) == text
+
+
+def test_the_full_text_grows_with_the_text_size(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.detailShown, timeout=5000):
+        window.results_view.setFocus(Qt.FocusReason.TabFocusReason)
+    content = window.detail.content
+    qtbot.waitUntil(lambda: content.isVisible() and content.height() > 0, timeout=5000)
+    before = content.height()
+    at_300 = content.heightForWidth(300)
+    window.set_zoom(200, save=False)
+    QApplication.processEvents()
+    assert content.heightForWidth(300) > 1.5 * at_300  # not the height in the old font
+    # Its whole text still shows: as tall as it is wrapped in the larger font.
+    qtbot.waitUntil(lambda: content.height() > 1.5 * before, timeout=5000)
+    QApplication.processEvents()
+    document = content.document().clone()
+    document.setTextWidth(content.viewport().width())
+    assert content.viewport().height() >= document.size().height() - 1

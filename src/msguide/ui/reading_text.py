@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QTextOption, QWheelEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextEdit, QWidget
 
@@ -43,6 +43,7 @@ class ReadingText(QTextEdit):
         self.viewport().setAutoFillBackground(False)  # the pane's background, as a label
         self.document().setDocumentMargin(0)
         self.setViewportMargins(INSET, INSET, INSET, INSET)
+        self._heights: dict[int, int] = {}  # width -> height, for the text and font shown
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -52,6 +53,7 @@ class ReadingText(QTextEdit):
 
     # The label-like interface the detail pane uses.
     def setText(self, text: str) -> None:
+        self._heights.clear()
         self.setPlainText(text)
         self.updateGeometry()
 
@@ -63,10 +65,18 @@ class ReadingText(QTextEdit):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        around = 2 * (self.frameWidth() + INSET)
-        document = self.document().clone()  # laid out at `width`, the shown one left alone
-        document.setTextWidth(max(1, width - around))
-        return math.ceil(document.size().height()) + around
+        if width not in self._heights:  # layouts ask many times while a window is resized
+            around = 2 * (self.frameWidth() + INSET)
+            document = self.document().clone()  # laid out at `width`, the shown one left alone
+            document.setTextWidth(max(1, width - around))
+            self._heights[width] = math.ceil(document.size().height()) + around
+        return self._heights[width]
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # the text size changed: new heights
+            self._heights.clear()
+            self.updateGeometry()
+        super().changeEvent(event)
 
     def sizeHint(self) -> QSize:
         width = max(self.width(), 100)
