@@ -191,7 +191,7 @@ def worker_typing(home: Path, mode: str) -> dict[str, Any]:
     class PaintWatch(QObject):
         """Notes the first paint after results for `text` arrived (`first`), and quits `loop`
         at the first paint after its exactly ranked results arrived (`exact`; the same paint
-        unless the list was first ranked among the last page's rows)."""
+        unless the list was first narrowed from the rows already shown)."""
 
         def __init__(self) -> None:
             super().__init__()
@@ -294,7 +294,7 @@ def worker_typing(home: Path, mode: str) -> dict[str, Any]:
     service.close()
     # The stall is only meaningful if the typing searched: a search started for most keys
     # (a newer key stops a stale search, so few finish), and the whole text's results shown,
-    # exactly ranked (not only the page ranked among the last page's rows).
+    # exactly ranked (not only the rows already shown, narrowed).
     # Distinct texts: the exact search that follows a provisional page asks for the same text.
     started = {text for text in asked if text and typed.startswith(text)}
     shown_last = watch.searches[-1:] == [typed] and watch.last_exact
@@ -346,7 +346,7 @@ def typing_figures(small: Path, small_count: int, big: Path | None) -> list[Figu
             f"type-ahead {label}: key to exactly ranked list repainted, p95",
             percentile(exact, 0.95),
             "ms",
-            note="the same paint, or the one after a page ranked among the last page's rows",
+            note="the same paint, or the one after the rows already shown, narrowed",
         ),
     ]
     if big is not None:

@@ -54,7 +54,7 @@ def type_query(qtbot: QtBot, window: MainWindow, text: str) -> None:
     with qtbot.waitSignal(window.resultsShown, timeout=5000):
         qtbot.keyClicks(field, text)
     # keyClicks emits one textChanged per key; wait until the list matches the final text
-    # and is ranked exactly (not among the previous keystroke's page only).
+    # and is ranked exactly (not only the shown rows that still match, narrowed).
     qtbot.waitUntil(
         lambda: (
             (result := window.results_model.result) is not None

@@ -176,6 +176,34 @@ def test_property_search_never_raises(text: str) -> None:
     assert len(found) <= 5
 
 
+_TYPED_WORDS = ["nrm", "n", "child", "guid", "g", "exploitation", "-nrm", '"modern', "OR", "NOT"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.lists(st.sampled_from(_TYPED_WORDS), min_size=1, max_size=4).map(" ".join),
+    ),
+    st.lists(st.integers(min_value=-1, max_value=12), max_size=12),
+)
+def test_property_a_narrowed_page_keeps_the_shown_rows_that_match_and_counts_all(
+    text: str, shown: list[int]
+) -> None:
+    # Whatever is typed over whatever list is shown: the count is every match's, and the
+    # page is the shown rows that match, in their order, or the exact page.
+    with _shared_store().read() as connection:
+        page = narrowed_page(connection, text, Filters(), shown, exact_below=0)
+        exact = first_page(connection, text, rows=100, shown=40, snippets=False)
+        matching = {r for r, _ in find(connection, text)}
+    assert page.total == exact.total == (len(matching) if fts_query(text) else page.total)
+    if page.exact:
+        assert (page.found, page.hits) == (exact.found, exact.hits)
+    else:
+        assert [r for r, _ in page.found] == [r for r in dict.fromkeys(shown) if r in matching]
+        assert [h.rowid for h in page.hits] == [r for r, _ in page.found][:40]
+
+
 _STORE: list[Store] = []
 
 
@@ -283,20 +311,51 @@ def test_a_first_page_without_snippets_is_the_same_page_showing_summaries(
     assert later == marked.hits
 
 
-def test_ranking_within_candidates_keeps_each_match_s_exact_score(filled: Store) -> None:
+def test_a_key_typed_over_a_shown_list_keeps_its_rows_that_still_match(filled: Store) -> None:
+    # While typing, the shown rows that still match are the first answer, in their shown
+    # order with their shown scores, unranked; every match is counted, not just those rows.
+    with filled.read() as connection:
+        ranked = [r for r, _ in find(connection, "nrm")]
+        others = [r for r, _ in find(connection, "") if r not in ranked]
+        # Shown in neither the ranking's order nor rowid order, one row twice, one row gone.
+        shown = [others[0], ranked[2], others[1], ranked[0], ranked[2], ranked[1], 10_000]
+        shown_scores = {r: float(n) for n, r in enumerate(dict.fromkeys(shown))}
+        page = narrowed_page(
+            connection, "nrm", Filters(), shown, scores=shown_scores, shown=2, exact_below=0
+        )
+        one = narrowed_page(connection, "nrm", Filters(), [ranked[1]], exact_below=0)
+        every = [*shown, *ranked]
+        filtered = narrowed_page(
+            connection, "nrm", Filters(audience="children"), every, exact_below=0
+        )
+        exact_children = [r for r, _ in find(connection, "nrm", Filters(audience="children"))]
+    assert len(ranked) == 3
+    in_shown_order = [ranked[2], ranked[0], ranked[1]]
+    assert in_shown_order not in (ranked, sorted(ranked))
+    assert page.found == [(r, shown_scores[r]) for r in in_shown_order] and not page.exact
+    assert [h.rowid for h in page.hits] == in_shown_order[:2]
+    # Every match is counted, not just the shown rows that still match.
+    assert (one.found, one.total, one.exact) == ([(ranked[1], 0.0)], 3, False)
+    # The filters still apply to the shown rows and to the count.
+    assert [r for r, _ in filtered.found] == [
+        r for r in dict.fromkeys(every) if r in exact_children
+    ]
+    assert not filtered.exact and filtered.total == len(exact_children) < 3
+
+
+def test_a_narrowed_page_is_the_exact_page_when_ranking_is_cheap_or_no_shown_row_matches(
+    filled: Store,
+) -> None:
     with filled.read() as connection:
         ranked = find(connection, "nrm")
-        matching = {r for r, _ in ranked}
-        others = [r for r, _ in find(connection, "") if r not in matching] + [10_000]
-        candidates = [ranked[-1][0], ranked[0][0], *others]
-        within = find(connection, "nrm", within=candidates)
-        page = narrowed_page(connection, "nrm", Filters(), candidates, rows=100, shown=1)
-    assert len(ranked) == 3
-    # Only the candidates that match, in the full ranking's order, with its scores.
-    assert within == [ranked[0], ranked[-1]]
-    assert page.found == within and not page.exact
-    assert page.total == 3  # every match is counted, not just the candidates
-    assert [h.rowid for h in page.hits] == [ranked[0][0]]
+        others = [r for r, _ in find(connection, "") if r not in dict(ranked)]
+        exact = first_page(connection, "nrm", rows=100, shown=2, snippets=False)
+        few = narrowed_page(connection, "nrm", Filters(), [ranked[-1][0]], shown=2)
+        none_shown = narrowed_page(connection, "nrm", Filters(), others, shown=2, exact_below=0)
+    assert exact.exact and exact.total == 3
+    for page in (few, none_shown):
+        assert page.exact
+        assert (page.found, page.total, page.hits) == (exact.found, exact.total, exact.hits)
 
 
 def test_a_first_page_holding_every_match_is_complete(filled: Store) -> None:

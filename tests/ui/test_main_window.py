@@ -87,6 +87,7 @@ def test_typing_on_shows_the_last_page_narrowed_then_the_exact_ranking(
     # then exactly; the list the person is left with is the exact ranking of every match.
     from msguide.store.search import find
 
+    window.service.exact_below = 0  # the seed is small enough to rank exactly at once
     type_query(qtbot, window, "gui")
     arrived: list[tuple[bool, list[int], int]] = []
     model = window.results_model
@@ -108,6 +109,58 @@ def test_typing_on_shows_the_last_page_narrowed_then_the_exact_ranking(
     assert first_total == last_total == len(exact)
     assert last_exact and last_rows == [r for r, _ in exact][: len(last_rows)]
     assert model.result is not None and model.result.rowids == tuple(r for r, _ in exact[:100])
+
+
+def test_a_first_key_shows_the_listed_rows_that_match_then_the_exact_ranking_and_count(
+    qtbot: QtBot, window: MainWindow, seed_store: Store
+) -> None:
+    # The first key over the browsed list: its rows that match, in their listed order, with
+    # every match counted; once typing pauses, the exact ranking, and the count said is exact.
+    from msguide.store.search import count, find
+
+    window.service.exact_below = 0  # the seed is small enough to rank exactly at once
+    model = window.results_model
+    listed = list(model.result.rowids if model.result else ())
+    arrived: list[tuple[bool, list[int], int, str]] = []
+    window.resultsShown.connect(
+        lambda: arrived.append(
+            (
+                model.result is not None and model.result.exact,
+                [h.rowid for h in model.hits],
+                model.total,
+                window.count_label.text(),
+            )
+        )
+    )
+    with qtbot.waitSignal(model.snippetsShown, timeout=5000):
+        qtbot.keyClicks(window.search_field, "g")
+    with seed_store.read() as connection:
+        exact = [r for r, _ in find(connection, "g")]
+        total = count(connection, "g")
+    assert len(arrived) == 2 and 0 < total < len(listed)
+    (first_exact, first_rows, first_total, _), (last_exact, last_rows, last_total, said) = arrived
+    assert not first_exact and first_rows == [r for r in listed if r in set(exact)][:30]
+    assert first_rows != exact[:30]  # (otherwise this would not show the narrowed page)
+    assert first_total == last_total == total
+    assert last_exact and last_rows == exact[: len(last_rows)]
+    assert said.startswith(f"{total} results")
+    assert window.results_view.accessibleDescription() == said
+
+
+def test_a_key_over_a_list_of_few_matches_is_ranked_exactly_at_once(
+    qtbot: QtBot, window: MainWindow, seed_store: Store
+) -> None:
+    from msguide.store.search import find
+
+    model = window.results_model
+    arrived: list[bool] = []
+    window.resultsShown.connect(lambda: arrived.append(bool(model.result and model.result.exact)))
+    with qtbot.waitSignal(model.snippetsShown, timeout=5000):
+        qtbot.keyClicks(window.search_field, "g")
+    with seed_store.read() as connection:
+        exact = [r for r, _ in find(connection, "g")]
+    assert arrived == [True]  # the seed's matches are far fewer than EXACT_BELOW
+    assert [h.rowid for h in model.hits] == exact[: len(model.hits)]
 
 
 def test_audience_shows_only_its_items_and_combines_with_search(

@@ -200,19 +200,9 @@ def find(
     *,
     order: Order = "relevance",
     limit: int = -1,
-    within: Sequence[int] | None = None,
 ) -> list[tuple[int, float]]:
-    """(rowid, score) for every match, best first; without searchable text, in list order.
-
-    With `within` (at most a few hundred rowids) only the matches among them are ranked, each
-    with the score it has among all matches: bm25 reads a match's position lists, so scoring
-    100 candidates costs a fraction of scoring the 9,000 matches a typed prefix can have."""
+    """(rowid, score) for every match, best first; without searchable text, in list order."""
     sql, params, matched = _selection(connection, text, filters, "items.id, 0.0", _RANKED)
-    if within is not None:
-        rowid = "+items_fts.rowid" if matched else "items.id"
-        joiner = " AND " if matched or " WHERE " in sql else " WHERE "
-        sql += f"{joiner}{rowid} IN ({','.join('?' * len(within))})"
-        params = [*params, *within]
     if not matched:
         browse = "feed" if order == "relevance" else order
         if filters.recent and order == "relevance":
@@ -242,7 +232,8 @@ class FirstPage:
     found: list[tuple[int, float]]
     total: int
     hits: list[Hit]
-    # False for a page ranked among candidates only (`narrowed_page`): the exact page follows.
+    # False for a page of shown rows that still match, not ranked (`narrowed_page`): the exact
+    # page follows.
     exact: bool = True
 
     @property
@@ -272,24 +263,50 @@ def first_page(
     return FirstPage(found, total, top)
 
 
+# Up to this many matches, ranking every one exactly costs about a millisecond at most (bm25
+# costs per match, not per item), so a narrowed page is not worth showing first.
+EXACT_BELOW = 1000
+
+
 def narrowed_page(
     connection: Reader,
     text: str,
     filters: Filters,
     candidates: Sequence[int],
     *,
+    scores: dict[int, float] | None = None,
     rows: int = 100,
     shown: int = 40,
+    exact_below: int = EXACT_BELOW,
 ) -> FirstPage:
-    """A first page while the person types on: `candidates` (the previous keystroke's best
-    page, when `text` extends its query) that still match, ranked by their exact scores, and
-    every match counted. Most of the best page for the longer query was already on the
-    shorter one's (on the benchmark's typed queries 28 of the top 30 on average), so this is
-    what the list shows for a frame or two, until `first_page` has ranked every match."""
-    found = find(connection, text, filters, limit=rows, within=candidates)
-    total = count(connection, text, filters)
+    """A first page for a key typed over a shown list: `candidates` (the shown rows, in their
+    order) that still match `text`, with the `scores` they were shown with, and every match
+    counted, all in one pass over the matches without ranking any (`exact` is False). A
+    typed prefix can match nearly every item, and bm25 over them all costs a frame at 10k
+    items; the exact page (`first_page`) follows.
+
+    The exact page is returned instead when at most `exact_below` items match (ranking them
+    is cheap) or when no candidate still matches (nothing to show meanwhile)."""
+    match = match_expression(connection, text)
+    if match is None or not candidates:
+        return first_page(connection, text, filters, rows=rows, shown=shown, snippets=False)
+    marks = ",".join("?" * len(candidates))
+    # One pass: count every match and note which candidates are among them. bm25 is never
+    # called, so FTS5 does not read the position lists nor count each phrase's rows again.
+    counted = (
+        f"count(*), group_concat(CASE WHEN +items_fts.rowid IN ({marks}) THEN items_fts.rowid END)"
+    )
+    sql, params, _matched = _selection(connection, text, filters, counted, counted)
+    total, listed = _rows(connection, sql, [*candidates, *params])[0]
+    matching = {int(r) for r in listed.split(",")} if listed else set()
+    if total <= exact_below or not matching:
+        found = find(connection, text, filters, limit=rows)
+        top = hits(connection, [r for r, _ in found[:shown]], "", dict(found))
+        return FirstPage(found, int(total), top)
+    given = scores or {}
+    found = [(r, given.get(r, 0.0)) for r in dict.fromkeys(candidates) if r in matching][:rows]
     top = hits(connection, [r for r, _ in found[:shown]], "", dict(found))
-    return FirstPage(found, total, top, exact=False)
+    return FirstPage(found, int(total), top, exact=False)
 
 
 def _rows(connection: Reader, sql: str, params: Sequence[Any]) -> list[Any]:

@@ -9,7 +9,6 @@ SQLAlchemy is imported only on worker threads, so the first paint does not wait 
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from msguide.store.search import Filters, Hit, Order
+from msguide.store.search import EXACT_BELOW, Filters, Hit, Order
 from msguide.ui.tasks import Lane, Task, TaskRunner
 from msguide.ui.text import error_sentence
 
@@ -37,9 +36,6 @@ T = TypeVar("T")
 PAGE_SIZE = 100
 # Display rows made per keystroke: a screenful or two. Snippets are the costly part of a row.
 FIRST_SHOWN = 30
-# What typing on adds to a query for the last page to be a fair guess at the new one: letters
-# and a space (not quotes or `-`, which change what matches in other ways).
-_ADDED = re.compile(r"[^\W_]*\s*[^\W_]*")
 
 
 class _RunningSearch:
@@ -81,8 +77,8 @@ class SearchResult:
     # Whether `first_page` shows highlighted snippets yet (search as you type paints without
     # them; `ContentService.snippets` brings them once the list is on screen).
     snippets: bool = True
-    # False while the page is ranked among the last page's rows only (search as you type);
-    # the exactly ranked page replaces it within a frame or two.
+    # False while the page is the shown list's rows that still match, not ranked (search as
+    # you type); the exactly ranked page replaces it within a frame or two.
     exact: bool = True
 
     @property
@@ -111,7 +107,11 @@ class ContentService(QObject):
         self.search_lane: Lane[SearchResult] = Lane(TaskRunner(search_pool, self))
         self._running_search = _RunningSearch()
         self._search_task: Task[SearchResult] | None = None
-        self._last_exact: SearchResult | None = None
+        # The last list a search delivered (what is on screen): a key typed over it is first
+        # answered with its rows that still match.
+        self._shown: SearchResult | None = None
+        # Searches matching at most this many items are ranked exactly at once (cheap).
+        self.exact_below = EXACT_BELOW
         # Snippets for a list already painted: a lane of their own, so that asking for them
         # never holds up (or is mistaken for) the next search, which cancels and stops them.
         snippet_pool = QThreadPool(self)
@@ -167,7 +167,9 @@ class ContentService(QObject):
     ) -> None:
         """Find matches; only the newest search's result is ever delivered: the best page
         ranked, every match counted, its rows without snippets (`snippets` brings them after
-        the list is painted). `rank_rest` ranks the others when they are wanted."""
+        the list is painted). A key typed over a shown list is first answered with the shown
+        rows that still match (`exact` False), and the ranked page follows unless another key
+        comes. `rank_rest` ranks the others when they are wanted."""
         store = self.store
         if store is None:
             return
@@ -176,15 +178,23 @@ class ContentService(QObject):
         running.interrupt()  # its task was replaced below, so its error is never shown
         self._drop_snippets()
         snippets = not text.strip()  # without words to highlight, rows show their summary
-        candidates = self._candidates(text, filters, order) if narrow else ()
+        shown = self._candidates(text, filters, order) if narrow else None
+        exact_below = self.exact_below
 
         def work() -> SearchResult:
             from msguide.store.search import first_page, narrowed_page
 
             with store.read() as connection, running.using(connection):
-                if candidates:
+                if shown is not None:
                     page = narrowed_page(
-                        connection, text, filters, candidates, rows=PAGE_SIZE, shown=FIRST_SHOWN
+                        connection,
+                        text,
+                        filters,
+                        shown.rowids[:PAGE_SIZE],
+                        scores=shown.scores,
+                        rows=PAGE_SIZE,
+                        shown=FIRST_SHOWN,
+                        exact_below=exact_below,
                     )
                 else:
                     page = first_page(
@@ -210,30 +220,30 @@ class ContentService(QObject):
 
         def delivered(result: SearchResult) -> None:
             # Only the newest search is delivered, so nothing has been typed since.
-            if result.exact:
-                self._last_exact = result
-            else:
+            self._shown = result
+            if not result.exact:
                 # The exact page follows at once; the next key stops it.
                 self.search(text, filters, on_done, order, narrow=False)
             on_done(result)
 
         self._search_task = self.search_lane.submit(work, delivered, self._report)
 
-    def _candidates(self, text: str, filters: Filters, order: Order) -> tuple[int, ...]:
-        """The last exactly ranked page's rows, when `text` only adds words or letters to
-        its query: a longer query's best matches are mostly among them."""
-        last = self._last_exact
+    def _candidates(self, text: str, filters: Filters, order: Order) -> SearchResult | None:
+        """The list on screen, when a key typed over it can first be answered with its rows
+        that still match: the same filters and relevance order, and words to search for.
+        Ranking every match of a short prefix costs a frame at 10k items; keeping the shown
+        rows that still match costs one pass over the matches, and the exact list follows."""
+        shown = self._shown
         if (
-            last is None
+            shown is None
             or order != "relevance"
-            or (last.filters, last.order) != (filters, order)
-            or not last.text.strip()
-            or not text.startswith(last.text)
-            or text == last.text
-            or not _ADDED.fullmatch(text[len(last.text) :])
+            or (shown.filters, shown.order) != (filters, order)
+            or not text.strip()
+            or text == shown.text
+            or not shown.rowids
         ):
-            return ()
-        return last.rowids[:PAGE_SIZE]
+            return None
+        return shown
 
     def snippets(self, shown: SearchResult, on_done: Callable[[list[Hit]], None]) -> None:
         """`shown`'s first rows again, with highlighted snippets: asked for once the list is

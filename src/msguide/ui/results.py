@@ -134,7 +134,7 @@ class ResultListModel(QAbstractListModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         result = self.result
         if parent.isValid() or result is None or self._loading or not result.exact:
-            return  # (a page ranked among candidates only is replaced by the exact one)
+            return  # (a narrowed page, not yet ranked, is replaced by the exact one)
         start = len(self.hits)
         wanted = result.rowids[start : start + PAGE_SIZE]
         if not wanted:
