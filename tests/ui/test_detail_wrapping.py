@@ -77,11 +77,14 @@ def test_the_full_text_grows_with_the_text_size(qtbot: QtBot, window: MainWindow
     before = content.height()
     at_300 = content.heightForWidth(300)
     window.set_zoom(200, save=False)
-    QApplication.processEvents()
-    assert content.heightForWidth(300) > 1.5 * at_300  # not the height in the old font
-    # Its whole text still shows: as tall as it is wrapped in the larger font.
-    qtbot.waitUntil(lambda: content.height() > 1.5 * before, timeout=5000)
-    QApplication.processEvents()
-    document = content.document().clone()
-    document.setTextWidth(content.viewport().width())
-    assert content.viewport().height() >= document.size().height() - 1
+    try:  # the application font is shared by the tests that follow
+        QApplication.processEvents()
+        assert content.heightForWidth(300) > 1.5 * at_300  # not the height in the old font
+        # Its whole text still shows: as tall as it is wrapped in the larger font.
+        qtbot.waitUntil(lambda: content.height() > 1.5 * before, timeout=5000)
+        QApplication.processEvents()
+        document = content.document().clone()
+        document.setTextWidth(content.viewport().width())
+        assert content.viewport().height() >= document.size().height() - 1
+    finally:
+        window.set_zoom(100, save=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -25,8 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msguide.store.favourites import GoneFavourite
 from msguide.ui.widgets import plain_label
+
+if TYPE_CHECKING:  # the store module loads when there is one to show, not at start-up
+    from msguide.store.favourites import GoneFavourite
 
 LEAST_CONTRAST = 4.5  # WCAG 2.2 AA, normal text
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QTextOption, QWheelEvent
+from PySide6.QtGui import QPalette, QShowEvent, QTextOption, QWheelEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextEdit, QWidget
 
 from msguide.ui.focus_ring import RING_WIDTH
@@ -40,7 +40,6 @@ class ReadingText(QTextEdit):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.viewport().setAutoFillBackground(False)  # the pane's background, as a label
         self.document().setDocumentMargin(0)
         self.setViewportMargins(INSET, INSET, INSET, INSET)
         self._heights: dict[int, int] = {}  # width -> height, for the text and font shown
@@ -65,12 +64,20 @@ class ReadingText(QTextEdit):
         return True
 
     def heightForWidth(self, width: int) -> int:
+        around = 2 * (self.frameWidth() + INSET)
+        if self.document().isEmpty():  # hidden until an item is shown: no layout to make
+            return around
         if width not in self._heights:  # layouts ask many times while a window is resized
-            around = 2 * (self.frameWidth() + INSET)
             document = self.document().clone()  # laid out at `width`, the shown one left alone
             document.setTextWidth(max(1, width - around))
             self._heights[width] = math.ceil(document.size().height()) + around
         return self._heights[width]
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The pane's background, as a label's: set when first shown, not when built (a
+        # viewport painted in another role costs start-up memory while it is still hidden).
+        self.viewport().setBackgroundRole(QPalette.ColorRole.Window)
+        super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:  # the text size changed: new heights
