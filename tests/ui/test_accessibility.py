@@ -9,7 +9,7 @@ from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from msguide.ui.focus_ring import FocusRing
+from msguide.ui.focus_ring import RING_WIDTH, FocusRing
 from msguide.ui.main_window import MainWindow
 from windowkit import type_query
 
@@ -107,3 +107,49 @@ def test_tab_follows_the_window_from_top_left_to_bottom_right(
     # The detail text is on the way: title, contact (with the number), full text.
     for name in ("detailTitle", "detailContact", "copyNumberButton", "newsView"):
         assert name in names
+
+
+def _labels_that_take_focus(window: MainWindow) -> list[QLabel]:
+    return [
+        label
+        for label in window.findChildren(QLabel)
+        if label.isVisible()
+        and label.text().strip()
+        and label.focusPolicy() & Qt.FocusPolicy.TabFocus
+    ]
+
+
+def _text_room(label: QLabel) -> list[int]:
+    """How far the label draws its text from each edge (left, top, right, bottom)."""
+    text = label.contentsRect().adjusted(
+        label.margin(), label.margin(), -label.margin(), -label.margin()
+    )
+    outer = label.rect()
+    return [
+        text.left() - outer.left(),
+        text.top() - outer.top(),
+        outer.right() - text.right(),
+        outer.bottom() - text.bottom(),
+    ]
+
+
+def test_a_focused_labels_ring_leaves_its_text_clear(qtbot: QtBot, window: MainWindow) -> None:
+    """The ring is drawn inside the focused widget: a label whose text starts at its edge had
+    its first letter and its descenders under the ring ("Link" read as "ink")."""
+    checked: dict[str, list[int]] = {}
+    for show in ("start card", "helpline", "pathway"):
+        if show == "helpline":
+            show_the_helpline(qtbot, window)
+        elif show == "pathway":
+            window.search_field.setFocus()
+            qtbot.keyClick(window.search_field, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+            qtbot.waitUntil(
+                lambda: QApplication.focusWidget().objectName() == "pathwayStepText",
+                timeout=5000,
+            )
+        for label in _labels_that_take_focus(window):
+            checked[label.objectName()] = _text_room(label)
+    for name in ("startHowTo", "detailTitle", "detailLink", "pathwayStepText"):
+        assert name in checked
+    crowded = {name: room for name, room in checked.items() if min(room) < RING_WIDTH + 1}
+    assert crowded == {}

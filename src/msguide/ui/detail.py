@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from msguide.store.browse import ItemDetail
 from msguide.ui.elided_label import ElidedLabel
 from msguide.ui.flow_layout import FlowLayout
+from msguide.ui.focus_ring import RING_ROOM
 from msguide.ui.reading_text import ReadingText
 from msguide.ui.start_card import StartCard
 from msguide.ui.text import format_label, human_date, join_dots, kind_label, short_url
@@ -133,8 +134,11 @@ class DetailView(QScrollArea):
         self.setWidget(body)
         # Its text is reached with Tab and read (and selected) with the keyboard, not only the
         # mouse: a selectable label alone takes focus on a click only.
+        # Each keeps its text clear of the focus ring (plain labels do already; the link is
+        # an ElidedLabel).
         for label in (*self.fields, self.offline):
             label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            label.setContentsMargins(RING_ROOM, RING_ROOM, RING_ROOM, RING_ROOM)
 
         self.open_button.clicked.connect(self.openRequested)
         self.copy_button.clicked.connect(self.copyRequested)

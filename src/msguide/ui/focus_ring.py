@@ -19,6 +19,10 @@ from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QSplitter, QWidget
 from shiboken6 import isValid
 
 RING_WIDTH = 2  # px, the outline in the highlight colour
+# Room a focusable text widget keeps clear inside its edges for the ring (the outline and the
+# line of the base colour inside it), so the ring never covers the first letter or the
+# descenders of the text: plain_label and the reading text boxes keep it.
+RING_ROOM = RING_WIDTH + 1
 # Widgets that draw their own unmistakable focus (menus highlight the whole item) or that
 # would take the ring as one of their panes (a splitter adopts child widgets).
 SKIP = (QMenu, QMenuBar, QSplitter)

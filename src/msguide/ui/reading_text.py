@@ -17,10 +17,10 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPalette, QShowEvent, QTextOption, QWheelEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextEdit, QWidget
 
-from msguide.ui.focus_ring import RING_WIDTH
+from msguide.ui.focus_ring import RING_ROOM
 
 # Room for the focus ring (msguide.ui.focus_ring) inside the box, so it never covers the text.
-INSET = RING_WIDTH + 1
+INSET = RING_ROOM
 
 
 class ReadingText(QTextEdit):
