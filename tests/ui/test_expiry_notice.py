@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAccessible
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +19,7 @@ SEED = json.loads((Path(__file__).resolve().parents[2] / "data" / "seed-feed.jso
 SOURCE = SEED["_msguide"]["source"]["name"]
 AFTER_EXPIRY = "2028-01-01T00:00:00Z"  # the bundled feed expires on 28 November 2027
 BEFORE_EXPIRY = "2027-01-01T00:00:00Z"
+EDGE_ROOM = 4  # px, as the news pane keeps (msguide.ui.news)
 
 
 def test_the_notice_names_the_source_the_date_and_what_to_do(
@@ -66,3 +68,23 @@ def test_where_updates_can_be_checked_the_notice_says_so() -> None:
         "so it may be out of date. Check for updates (F5), or ask your administrator for a "
         "newer feed."
     )
+
+
+def test_the_notice_and_its_dismiss_button_keep_clear_of_the_window_edges(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Dismiss button sat against the window's right edge (plainly so at 150%), the notice's
+    frame against its left: each keeps the news pane's 4 px from the edge."""
+    monkeypatch.setenv("MSGUIDE_FAKE_NOW", AFTER_EXPIRY)
+    window, _service = open_window()
+    qtbot.waitUntil(window.notice_close.isVisible, timeout=5000)
+    central = window.centralWidget()
+    button = window.notice_close.geometry().translated(
+        window.notice_close.parentWidget().mapTo(central, QPoint(0, 0))
+    )
+    notice = window.notice.geometry().translated(
+        window.notice.parentWidget().mapTo(central, QPoint(0, 0))
+    )
+    assert central.width() - 1 - button.right() >= EDGE_ROOM
+    assert notice.left() >= EDGE_ROOM and notice.top() >= EDGE_ROOM
+    assert button.left() > notice.right()

@@ -261,10 +261,16 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
-        notice_row = QHBoxLayout()
+        # The notice and its Dismiss button, clear of the window's edges as the news pane is
+        # (the button sat on the edge); hidden, the area takes no room at all.
+        self.notice_area = QWidget()
+        self.notice_area.setObjectName("noticeArea")
+        notice_row = QHBoxLayout(self.notice_area)
+        notice_row.setContentsMargins(4, 4, 4, 4)
         notice_row.addWidget(self.notice, 1)
         notice_row.addWidget(self.notice_close)
-        layout.addLayout(notice_row)
+        self.notice_area.hide()
+        layout.addWidget(self.notice_area)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -786,6 +792,7 @@ class MainWindow(QMainWindow):
         announce(self.notice, message)
         self.notice.show()
         self.notice_close.show()
+        self.notice_area.show()
 
     def withdraw_notice(self, message: str) -> None:
         """Take one notice away (what it said is no longer true); the rest stay."""
@@ -802,6 +809,7 @@ class MainWindow(QMainWindow):
         self.notice.clear()
         self.notice.hide()
         self.notice_close.hide()
+        self.notice_area.hide()
 
     # --- keyboard -------------------------------------------------------------------------
 
