@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6 import QtCore
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
-from msguide.ui.focus_ring import RING_ROOM
-
 
 def plain_label(name: str, *, selectable: bool = True) -> QLabel:
     """A label that never interprets feed text as rich text or opens links."""
@@ -21,6 +19,10 @@ def plain_label(name: str, *, selectable: bool = True) -> QLabel:
             | QtCore.Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         # It takes the keyboard focus: its text stays clear of the focus ring drawn inside it.
+        # (Imported here: focus_ring builds the Qt namespace, which the shell's first paint
+        # must not wait for; tests/ui/test_startup_order.py.)
+        from msguide.ui.focus_ring import RING_ROOM
+
         label.setContentsMargins(RING_ROOM, RING_ROOM, RING_ROOM, RING_ROOM)
     policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
     # As tall as the text wrapped at the label's real width. A new policy drops the
