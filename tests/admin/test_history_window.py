@@ -14,6 +14,7 @@ from feedmaker import newer_document
 from msguide.importing import import_file
 from msguide.policy import Policy
 from msguide.store.db import Store
+from msguide.ui import announce
 from msguide.ui.admin import AdminTools
 from msguide.ui.admin.history import HistoryWindow, RevisionRole
 from msguide.ui.main_window import MainWindow
@@ -159,3 +160,24 @@ def test_history_is_reachable_by_keyboard_and_named(
     # Admin windows: names for every widget Tab reaches (descriptions: the main window).
     assert unspoken(history, descriptions=False) == [], "\n".join(unspoken(history))
     assert history.table.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_the_status_line_is_announced(
+    qtbot: QtBot,
+    tools: AdminTools,
+    window: MainWindow,
+    two_revisions: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rollback's outcome appears in a label the person is not on (the focus is back in the
+    table): a screen reader hears it only if it is announced, as the main window's are."""
+    spoken: list[tuple[object, str]] = []
+    monkeypatch.setattr(announce, "announce", lambda w, text, **_: spoken.append((w, text)))
+    history = open_history(qtbot, tools)
+    choose(history, "test-source", 1)
+    qtbot.mouseClick(history.roll_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(history.rolledBack, timeout=10_000):
+        answer(qtbot, history, confirm=True)
+    done = "test-source is now at sequence 1: 1 added, 1 changed, 1 removed."
+    assert history.status.text() == done
+    qtbot.waitUntil(lambda: (history.status, done) in spoken, timeout=5000)

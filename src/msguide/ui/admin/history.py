@@ -236,12 +236,19 @@ class HistoryWindow(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
 
+    def _say(self, text: str) -> None:
+        """Show `text` in the status line and announce it (once it settles), as the main
+        window's status is: the person is on the table or a button, not on this label."""
+        from msguide.ui.announce import set_spoken_text
+
+        set_spoken_text(self.status, text)
+
     # --- loading ----------------------------------------------------------------------------
 
     def load(self) -> None:
         store = self.service.store
         if store is None:
-            self.status.setText("Your content is still opening; try again in a moment.")
+            self._say("Your content is still opening; try again in a moment.")
             return
 
         def work() -> tuple[list[SourceStatus], list[RevisionInfo]]:
@@ -265,7 +272,7 @@ class HistoryWindow(QDialog):
         self.source_box.blockSignals(False)
         self._show_source()
         if not statuses:
-            self.status.setText("This computer holds no content yet.")
+            self._say("This computer holds no content yet.")
         self.loaded.emit()
 
     def current_source(self) -> str | None:
@@ -308,12 +315,12 @@ class HistoryWindow(QDialog):
             self.roll_button.setText("&Roll back to…")
             self.roll_button.setAccessibleName("Roll back to the chosen revision")
         if chosen is not None and not chosen.restorable and not chosen.current:
-            self.status.setText(
+            self._say(
                 f"Sequence {chosen.sequence} cannot be restored: only the newest revisions "
                 "are kept in full."
             )
         elif self.service.read_only:
-            self.status.setText("Your content is open read-only, so it cannot be rolled back.")
+            self._say("Your content is open read-only, so it cannot be rolled back.")
 
     # --- rolling back -----------------------------------------------------------------------
 
@@ -326,7 +333,7 @@ class HistoryWindow(QDialog):
 
         self.busy = True
         self._update_buttons()
-        self.status.setText(f"Working out what returning to sequence {chosen.sequence} changes…")
+        self._say(f"Working out what returning to sequence {chosen.sequence} changes…")
         source, sequence = chosen.source, chosen.sequence
         self.service.writes.submit(
             lambda: rollback(store, source, sequence, dry_run=True),
@@ -394,7 +401,7 @@ class HistoryWindow(QDialog):
     def _rolled(self, result: ImportResult) -> None:
         self.busy = False
         log.info("rolled %s to sequence %s: %s", result.source, result.sequence, result.summary())
-        self.status.setText(
+        self._say(
             f"{result.source} is now at sequence {result.sequence}: {len(result.added)} added, "
             f"{len(result.changed)} changed, {len(result.removed)} removed."
         )
@@ -405,6 +412,6 @@ class HistoryWindow(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.busy = False
         text = explain(error)
-        self.status.setText(text)
+        self._say(text)
         self._update_buttons()
         self.failed.emit(text)
