@@ -110,3 +110,34 @@ def test_an_expired_feeds_notice_is_announced_once(a11y_bus: AccessibilityBus, h
     announced = [t for kind, t in events if kind == "object:announcement" and "28 November" in t]
     assert len(announced) == 1, events
     assert announced[0].startswith("Hampshire & Isle of Wight Modern Slavery Partnership: ")
+
+
+def test_the_summary_and_full_text_boxes_are_named_and_give_their_whole_text(
+    a11y_bus: AccessibilityBus, home: Path
+) -> None:
+    """The detail text boxes (msguide.ui.reading_text): a reader hears what each box is (its
+    name) and gets the item's text through the text interface, exactly, to read by line."""
+    app = a11y_bus.launch(home)
+    a11y_bus.display.key(app.window_id, "ctrl+f")
+    a11y_bus.display.type_text(app.window_id, "nrm adult")
+    app.wait_until("window.results_model.total")
+    a11y_bus.display.key(app.window_id, "Down")
+    both = "window.detail.summary.isVisible() and window.detail.content.isVisible()"
+    app.wait_until(f"window.detail.detail is not None and {both}")
+    summary, full = app.run("result = [window.detail.summary.text(), window.detail.content.text()]")
+    assert summary and full and summary != full
+
+    def boxes(nodes: list[Node]) -> dict[str, str | None]:
+        return {
+            n.name: n.text
+            for n in nodes
+            if n.name in ("Summary", "Full text") and "showing" in n.states
+        }
+
+    nodes = a11y_bus.wait_for(
+        lambda ns: boxes(ns) == {"Summary": summary, "Full text": full},
+        "the Summary and Full text boxes, named, with the item's text",
+    )
+    [box] = [n for n in nodes if n.name == "Full text" and "showing" in n.states]
+    assert box.role in ("text", "entry", "paragraph", "document text"), box
+    assert "read only" in box.states or "editable" not in box.states, box
