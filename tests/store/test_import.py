@@ -241,12 +241,12 @@ def test_a_new_fingerprint_recipe_does_not_mark_every_item_changed(store: Store)
     assert {c.id for c in again.changed} == {"nrm-adult"}  # fingerprints were refreshed
 
 
-def test_the_cycle_collector_rests_while_a_feed_is_imported(
+def test_the_cycle_collector_rests_while_a_feed_is_imported_or_rolled_back(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A parsed feed is a mass of objects without cycles: a collector pass while the import
-    diffs and writes walks them all for nothing. It runs again once the import is over, also
-    after a refusal."""
+    (or a rollback) diffs and writes walks them all for nothing. It runs again once the import
+    is over, also after a refusal."""
     many = [item(f"item-{n}", f"Item {n}", summary=f"Summary {n}") for n in range(2000)]
     raw = to_bytes(feed_document(items=many))
     feed = parse(raw)
@@ -269,6 +269,8 @@ def test_the_cycle_collector_rests_while_a_feed_is_imported(
     gc.callbacks.append(count)
     try:
         import_feed(store, feed, raw, ORIGIN)
+        load(store, to_bytes(feed_document(sequence=2, items=many[:1])))
+        rollback(store, "test-source", 1)  # 2000 items again, read from the kept bytes
         with pytest.raises(RollbackRefusedError):
             load(store, feed_bytes())  # sequence 1 again, other bytes
         assert gc.isenabled()

@@ -317,7 +317,8 @@ def _check_all(items: Iterable[Item]) -> None:
 
 def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = False) -> ImportResult:
     """Make an earlier (or, to undo a rollback, later) revision current again."""
-    with store.write_connection() as connection:
+    # The collector rests as in an import: a rollback parses and applies a whole feed too.
+    with collector_paused(), store.write_connection() as connection:
         state = _source_state(connection, source_id)
         if state.name is None:
             raise StorageError(f'there is no source "{source_id}" in the store')
