@@ -230,6 +230,37 @@ def test_old_revision_bytes_are_pruned_but_history_stays(
         rollback(store, "test-source", 1)
 
 
+def test_kept_revision_bytes_stay_within_their_size_budget(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Count alone let a 100k-item store grow to 20 times its feed: the bytes kept add up to
+    at most the budget, newest first (here exactly three feeds' worth)."""
+    feeds = [feed_bytes(sequence=n, title=f"Feed {n}") for n in range(1, 6)]
+    monkeypatch.setattr(importer, "KEEP_REVISION_BYTES_BUDGET", sum(map(len, feeds[-3:])))
+    for raw in feeds:
+        load(store, raw)
+    assert [r.restorable for r in history(store)] == [True, True, True, False, False]
+    with pytest.raises(StorageError, match=r"no longer kept.*cannot be restored"):
+        rollback(store, "test-source", 2)
+    assert rollback(store, "test-source", 3).applied
+
+
+def test_the_revision_before_the_current_one_is_always_kept(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However large the revisions, a rollback of one step always works, also after a
+    rollback: an import keeps the bytes of the revision it replaces."""
+    monkeypatch.setattr(importer, "KEEP_REVISION_BYTES", 1)
+    monkeypatch.setattr(importer, "KEEP_REVISION_BYTES_BUDGET", 0)
+    for sequence in range(1, 5):
+        load(store, feed_bytes(sequence=sequence, title=f"Feed {sequence}"))
+    assert [r.restorable for r in history(store)] == [True, True, False, False]
+    assert rollback(store, "test-source", 3).applied
+    load(store, feed_bytes(sequence=5, title="Feed 5"))
+    assert [r.restorable for r in history(store)] == [True, True, True, False, False]
+    assert rollback(store, "test-source", 3).applied  # the content before sequence 5
+
+
 def test_a_new_fingerprint_recipe_does_not_mark_every_item_changed(store: Store) -> None:
     load(store, feed_bytes())
     with store.write() as session:  # as if an older msguide had stored other fingerprints
