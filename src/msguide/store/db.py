@@ -271,13 +271,14 @@ class Store:
 
     def _check_index_once(self) -> None:
         """A full-text match found nothing. FTS5 reads some damage (junk where index blocks
-        were: about 1 in 80 junk blocks here) as "no such word", without an error: every
-        search then finds nothing and nothing says why. So the first empty match of a session
-        reads the whole index (about a second at 100 000 items, on the search's worker
-        thread) and raises `IndexDamaged` if it is damaged (`read` then rebuilds it and says
-        so). Once found sound, it is not read again: typed words that match nothing are
-        common. Damage that makes FTS5 return some matches but not all cannot be told from a
-        true answer this cheaply: the start-up check and `doctor` read the whole index."""
+        were: about 1 in 80 draws of junk over them in the tests) as "no such word", without
+        an error: every search then finds nothing and nothing says why. So the first empty
+        match of a session reads the whole index (about a second at 100 000 items, on the
+        search's worker thread) and raises `IndexDamaged` if it is damaged (`read` then
+        rebuilds it and says so). Once found sound, it is not read again: typed words that
+        match nothing are common. Damage that makes FTS5 return some matches but not all
+        cannot be told from a true answer this cheaply: the start-up check and `doctor` read
+        the whole index."""
         if self.read_only or self._index_sound:
             return
         raw = self.connect_sqlite()
