@@ -3,7 +3,8 @@
 Usage: `benchmarks/run` (10k and 100k items), `benchmarks/run --quick` (10k only),
 `benchmarks/run --sizes 2000,50000`, `benchmarks/run --only app,sync`. Parts: `store`
 (import, search, store memory), `app` (start-up, memory and typing in the desktop app),
-`sync` (an unchanged feed). Results also go to benchmarks/results/ as JSON.
+`sync` (peak memory of a sync at each size, an unchanged feed), `pack` (peak memory of an
+offline pack import at each size). Results also go to benchmarks/results/ as JSON.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pack_bench
 import store_bench
 import sync_bench
 import ui_bench
@@ -46,7 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/")
     parser.add_argument(
-        "--only", default="store,app,sync", help="parts to run: store, app, sync (default: all)"
+        "--only",
+        default="store,app,sync,pack",
+        help="parts to run: store, app, sync, pack (default: all)",
     )
     args = parser.parse_args(argv)
     sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000])
@@ -74,8 +78,17 @@ def main(argv: list[str] | None = None) -> int:
         if "sync" in parts:
             from generate import cached_feed
 
+            for size in sizes:
+                log(f"sync of {size} items: peak memory…")
+                figures += sync_bench.memory_figures(cached_feed(size, folder=args.feeds), size)
             log("sync of an unchanged feed…")
             figures += sync_bench.figures(cached_feed(sizes[0], folder=args.feeds), sizes[0])
+        if "pack" in parts:
+            from generate import cached_feed
+
+            for size in sizes:
+                log(f"offline pack of {size} items: peak memory…")
+                figures += pack_bench.memory_figures(cached_feed(size, folder=args.feeds), size)
     machine = (
         f"{platform.system()} {platform.machine()}, Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}, {time.strftime('%Y-%m-%d')}"

@@ -568,13 +568,6 @@ def import_figures(
             max_value=MEMORY_BUDGET_MIB,
             note="what `msguide import FILE` does; floor: the same process before reading",
         ),
-        Figure(
-            f"peak RSS, import {size} parsed whole (sync, packs)",
-            full["peak_mib"],
-            "MiB",
-            full["baseline_mib"],
-            note="floor: the same process before reading the feed",
-        ),
     ]
     return figures, store
 

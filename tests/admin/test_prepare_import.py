@@ -8,6 +8,7 @@ import pytest
 from adminkit import feed_file
 
 from feedmaker import feed_document, newer_document
+from msguide import importing
 from msguide.errors import FeedError, RollbackRefusedError, UntrustedFeedError, UsageError
 from msguide.feed.signature import generate_keys, sign
 from msguide.importing import (
@@ -22,6 +23,15 @@ from msguide.store.db import Store
 from msguide.store.history import history
 
 OPEN = Policy()
+
+
+@pytest.fixture(autouse=True, params=["parsed whole", "read item by item"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every step's guarantee holds both ways a file is read: whole (the usual size) and item
+    by item (a file over STREAM_PREVIEW_BYTES; here every file is one)."""
+    if request.param == "read item by item":
+        monkeypatch.setattr(importing, "STREAM_PREVIEW_BYTES", 0)
+    return str(request.param)
 
 
 def pinned(key: str) -> Policy:

@@ -78,6 +78,8 @@ def test_run_prints_every_figure_at_200_items(tmp_path: Path) -> None:
         "memory: peak RSS on the seed",
         "type-ahead 200: key to list repainted, p95",
         "sync 200 unchanged: requests made",
+        "peak RSS, sync 200 (downloaded to a file, read item by item)",
+        "peak RSS, import a pack of 200 (feed read item by item)",
     ):
         assert figure in table
     rows = [line for line in table.splitlines() if line.startswith("| ") and "figure" not in line]

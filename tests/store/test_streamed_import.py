@@ -94,3 +94,26 @@ def test_a_streamed_import_holds_far_less_than_a_whole_import(
         streamed = traced_peak(lambda: import_file(b, path, policy=Policy(), limits=LIMITS))
     assert streamed < whole / 3, f"{streamed / 1e6:.1f} MB streamed, {whole / 1e6:.1f} MB whole"
     assert streamed < len(raw), f"{streamed / 1e6:.1f} MB for a {len(raw) / 1e6:.1f} MB feed"
+
+
+def test_a_rollback_reads_the_kept_bytes_item_by_item_in_little_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "BATCH", 100)
+    first = big_feed(2500)
+    second = big_feed(2400, sequence=2).replace(b'"Summary 7"', b'"Summary seven"')
+    with Store.open(tmp_path / "a.sqlite") as store, Store.open(tmp_path / "b.sqlite") as only:
+        import_feed(only, parse(first, LIMITS), first, Provenance("test"))
+        import_feed(store, parse(first, LIMITS), first, Provenance("test"))
+        import_feed(store, parse(second, LIMITS), second, Provenance("test"))
+        at_second = rows(store)
+
+        def refuse(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("the kept bytes were parsed whole")
+
+        monkeypatch.setattr(importer, "parse", refuse)
+        peak = traced_peak(lambda: importer.rollback(store, "test-source", 1))
+        assert rows(store) == rows(only)
+        importer.rollback(store, "test-source", 2)
+        assert rows(store) == at_second
+    assert peak < len(first), f"{peak / 1e6:.1f} MB to roll back a {len(first) / 1e6:.1f} MB feed"

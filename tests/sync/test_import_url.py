@@ -82,3 +82,18 @@ def test_a_date_that_overflows_in_utc_is_refused_from_a_url(
         done.err
     )
     assert snapshot(store_path) == before
+
+
+def test_the_download_file_is_removed_after_an_import_a_refusal_and_a_failure(
+    cli: Any, server: FeedServer, policy: PolicyWriter, keys: KeyFiles, store_path: Path
+) -> None:
+    from msguide.sync.download import PREFIX
+
+    policy.source(server.url(), keys)
+    publish(server, feed_document(), keys)
+    assert cli("import", server.url()).code == 0
+    publish(server, newer_document(), None)  # unsigned for a pinned source: refused
+    assert cli("import", server.url()).code == 3
+    publish(server, feed_document(), keys, behaviour="truncate")
+    assert cli("import", server.url()).code == 4
+    assert list(store_path.parent.glob(PREFIX + "*")) == []

@@ -9,13 +9,19 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import minisign
 
 from msguide.errors import FeedError, UntrustedFeedError
 
 SignatureState = Literal["verified", "unsigned", "unverifiable"]
+
+
+class ByteReader(Protocol):
+    """An open file, or anything read like one."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +83,7 @@ def signature_key_id(signature: bytes) -> str:
 
 
 def verify(
-    data: bytes,
+    data: bytes | ByteReader,
     signature: bytes | None,
     keys: Sequence[str],
     *,
@@ -87,6 +93,11 @@ def verify(
 
     With keys pinned, only a valid signature by one of them passes. With none pinned, the feed
     passes only if `allow_unsigned`; a signature is then recorded but cannot be checked.
+    `data` may be an open file, read from where it stands only when a pinned key must check
+    it: a prehashed signature (minisign's "ED", what minisign >= 0.11 and `msguide feed sign`
+    write) hashes it with BLAKE2b-512 in chunks, so a large feed is never held whole; a legacy
+    "Ed" signature signs the message itself, so the file is read whole (it is bounded by the
+    feed size limit).
     Raises `UntrustedFeedError` with a sentence a person can act on.
     """
     if not keys:

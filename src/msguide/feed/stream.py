@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from msguide.errors import FeedError
 from msguide.feed.format import TOP_LEVEL, TOP_LEVEL_FIELDS
@@ -62,6 +62,12 @@ def survey(handle: BinaryIO, limits: Limits) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+class Readable(Protocol):
+    """A file, or anything read like one (a SQLite blob)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class NotStreamable(Exception):  # noqa: N818 (a signal, not an error a person sees)
     """The file is not in the layout that can be streamed; parse it whole instead."""
 
@@ -69,7 +75,7 @@ class NotStreamable(Exception):  # noqa: N818 (a signal, not an error a person s
 class _Window:
     """The decoded text of the file from the current value on, read a chunk at a time."""
 
-    def __init__(self, handle: BinaryIO, limits: Limits, chunk: int) -> None:
+    def __init__(self, handle: Readable, limits: Limits, chunk: int) -> None:
         self.handle = handle
         self.limits = limits
         self.chunk = chunk
@@ -271,7 +277,7 @@ class FeedStream:
     and afterwards `sha256` and `size` describe the bytes read and `count` the items.
     """
 
-    def __init__(self, handle: BinaryIO, limits: Limits, *, chunk: int = CHUNK) -> None:
+    def __init__(self, handle: Readable, limits: Limits, *, chunk: int = CHUNK) -> None:
         self._window = _Window(handle, limits, chunk)
         hooks = _Hooks(limits)
         hooks.window = self._window
@@ -362,6 +368,34 @@ class FeedStream:
             if isinstance(error, FeedError):
                 raise
             raise FeedError(f"not valid JSON: {error}") from None
+
+    def item_ids(self) -> set[str]:
+        """The `id` of every item, read without the rules: a quick first pass over bytes that
+        were accepted before (a rollback's), where a second stream checks every item."""
+        try:
+            return self._item_ids()
+        except _TooManyObjectsError as error:
+            raise _too_many(error.what, self._limits) from None
+        except RecursionError:
+            raise FeedError("the JSON is nested too deeply to be a feed") from None
+        except ValueError as error:
+            if isinstance(error, FeedError):
+                raise
+            raise FeedError(f"not valid JSON: {error}") from None
+
+    def _item_ids(self) -> set[str]:
+        window, decoder = self._window, self._decoder
+        ids: set[str] = set()
+        more = window.peek() != "]"
+        if not more:
+            window.pos += 1
+        while more:
+            raw = window.value(decoder)
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                ids.add(raw["id"])
+            del raw
+            more = window.expect(",]", "Expecting ',' delimiter") == ","
+        return ids
 
     def _items(self) -> Iterator[Item]:
         window, decoder, limits = self._window, self._decoder, self._limits

@@ -16,13 +16,21 @@ from __future__ import annotations
 import logging
 import shutil
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
-from msguide.errors import FeedError, StorageError, UntrustedFeedError, UsageError
-from msguide.feed.model import Feed
+from msguide.errors import (
+    FeedError,
+    RollbackRefusedError,
+    StorageError,
+    UntrustedFeedError,
+    UsageError,
+)
+from msguide.feed.model import Feed, Item
 from msguide.feed.parse import Limits, parse
+from msguide.feed.stream import NotStreamable
 from msguide.filereading import refuse_special_file
 from msguide.offline.cache import OfflineCache, megabytes
 from msguide.offline.files import extension_for
@@ -45,13 +53,26 @@ log = logging.getLogger(__name__)
 MAX_SIGNATURE_BYTES = 64 * 1024
 
 
+# A document a pack feed attaches: sha256 -> (size if given, mime type).
+_Promised = dict[str, tuple[int | None, str]]
+
+
 @dataclass(frozen=True, slots=True)
 class _CheckedFeed:
+    """A pack's feed, checked: extracted to `file` (in the staging folder) and previewed.
+
+    `head` is the feed without its items, which are read from the file again to import it;
+    `whole` is the feed and its bytes when its layout cannot be read item by item.
+    """
+
     member: str
-    raw: bytes
-    feed: Feed
+    file: Path
+    sha256: str
+    head: Feed
     provenance: Provenance
     preview: ImportResult
+    promised: _Promised
+    whole: tuple[Feed, bytes] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +171,7 @@ def import_pack(
                 0,
                 dry_run=True,
             )
-        return _apply(store, cache, path, feeds, staged, mode=mode, force=force)
+        return _apply(store, cache, path, feeds, staged, mode=mode, force=force, limits=limits)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -172,10 +193,10 @@ def _check(
     manifest = load_manifest(data)
     _same_members(manifest, members)
     feeds = [
-        _check_feed(store, archive, members, manifest, n, path, policy, force, limits)
+        _check_feed(store, archive, members, manifest, n, path, policy, force, limits, staging)
         for n in range(len(manifest.feeds))
     ]
-    sources = [f.feed.source.id for f in feeds]
+    sources = [f.head.source.id for f in feeds]
     if len(set(sources)) != len(sources):
         raise PackError("the pack holds two feeds of the same source")
     return feeds, _stage_documents(archive, members, manifest, feeds, cache, staging)
@@ -211,11 +232,15 @@ def _check_feed(
     policy: Policy,
     force: bool,
     limits: Limits,
+    staging: Path,
 ) -> _CheckedFeed:
     from msguide.feed.signature import verify
 
     entry = manifest.feeds[number]
-    raw = _listed_member(archive, members, manifest, entry.feed, limits.max_bytes)
+    # Never a name from the pack; documents are staged under their 64-digit SHA-256.
+    target = staging / f"feed-{number}.json"
+    with target.open("wb") as out:
+        sha256 = _listed_member(archive, members, manifest, entry.feed, limits.max_bytes, out.write)
     signature = (
         _listed_member(archive, members, manifest, entry.signature, MAX_SIGNATURE_BYTES)
         if entry.signature is not None
@@ -225,31 +250,124 @@ def _check_feed(
     # by the source the manifest names, and the parsed feed must then be that source.
     trust = policy.trust_for(entry.source)
     try:
-        status = verify(raw, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
+        with target.open("rb") as data:
+            status = verify(data, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
     except UntrustedFeedError as error:
         raise UntrustedFeedError(
             f"the feed of {entry.source} in the pack was refused: {error.message}"
         ) from None
-    try:
-        feed = parse(raw, limits)
-    except FeedError as error:
-        raise FeedError(
-            f"the feed {entry.feed} in the pack is not valid: {error.message}",
-            path=error.path,
-        ) from None
-    if feed.source.id != entry.source:
-        raise UntrustedFeedError(
-            f'the pack says {entry.feed} is the feed of "{entry.source}", but it is the feed '
-            f'of "{feed.source.id}"'
-        )
     provenance = Provenance(
         origin=f"offline pack {path.resolve()} ({entry.feed})",
         signature=signature,
         signature_state=status.state,
         signed_by=status.key_id,
     )
-    preview = import_feed(store, feed, raw, provenance, force=force, dry_run=True)
-    return _CheckedFeed(entry.feed, raw, feed, provenance, preview)
+    promised: _Promised = {}
+    try:
+        head, preview = _import_member(
+            store, entry.feed, target, sha256, entry.source, provenance, limits, force, promised
+        )
+        whole = None
+    except NotStreamable:
+        feed, raw = _parse_whole(target, entry.feed, limits)
+        _same_source(entry.feed, entry.source, feed)
+        _promise(promised, feed.items)
+        preview = import_feed(store, feed, raw, provenance, force=force, dry_run=True)
+        head, whole = feed, (feed, raw)
+    return _CheckedFeed(entry.feed, target, sha256, head, provenance, preview, promised, whole)
+
+
+def _import_member(
+    store: Store,
+    member: str,
+    file: Path,
+    sha256: str,
+    source: str,
+    provenance: Provenance,
+    limits: Limits,
+    force: bool,
+    promised: _Promised,
+    *,
+    dry_run: bool = True,
+) -> tuple[Feed, ImportResult]:
+    """Import (or preview) a pack's feed from its extracted file, item by item, noting the
+    documents its items attach. Raises `NotStreamable` (nothing changed) for another layout."""
+    from msguide.importing import import_stream
+
+    def judge(head: Feed, _data: object) -> Provenance:
+        _same_source(member, source, head)
+        return provenance
+
+    try:
+        with file.open("rb") as handle, file.open("rb") as copy:
+            result, head = import_stream(
+                store,
+                handle,
+                copy,
+                limits,
+                judge,
+                force=force,
+                dry_run=dry_run,
+                expected_sha256=sha256,
+                each=lambda item: _promise(promised, (item,)),
+            )
+    except (UntrustedFeedError, RollbackRefusedError):
+        raise
+    except FeedError as error:
+        raise _invalid(member, error) from None
+    return head, result
+
+
+def _parse_whole(file: Path, member: str, limits: Limits) -> tuple[Feed, bytes]:
+    raw = file.read_bytes()  # extracted within the size limit
+    try:
+        return parse(raw, limits), raw
+    except FeedError as error:
+        raise _invalid(member, error) from None
+
+
+def _invalid(member: str, error: FeedError) -> FeedError:
+    return FeedError(
+        f"the feed {member} in the pack is not valid: {error.message}", path=error.path
+    )
+
+
+def _same_source(member: str, source: str, feed: Feed) -> None:
+    if feed.source.id != source:
+        raise UntrustedFeedError(
+            f'the pack says {member} is the feed of "{source}", but it is the feed '
+            f'of "{feed.source.id}"'
+        )
+
+
+def _promise(promised: _Promised, items: Iterable[Item]) -> None:
+    for item in items:
+        for attachment in item.attachments:
+            if attachment.sha256 and extension_for(attachment.mime_type) is not None:
+                promised.setdefault(
+                    attachment.sha256, (attachment.size_in_bytes, attachment.mime_type)
+                )
+
+
+@overload
+def _listed_member(
+    archive: zipfile.ZipFile,
+    members: dict[str, zipfile.ZipInfo],
+    manifest: Manifest,
+    name: str,
+    cap: int,
+) -> bytes: ...
+
+
+@overload
+def _listed_member(
+    archive: zipfile.ZipFile,
+    members: dict[str, zipfile.ZipInfo],
+    manifest: Manifest,
+    name: str,
+    cap: int,
+    write: Callable[[bytes], object],
+) -> str: ...
 
 
 def _listed_member(
@@ -258,15 +376,18 @@ def _listed_member(
     manifest: Manifest,
     name: str,
     cap: int,
-) -> bytes:
+    write: Callable[[bytes], object] | None = None,
+) -> bytes | str:
+    """A member the manifest lists, checked against its size and SHA-256: its bytes, or with
+    `write` its SHA-256 (the bytes went there; the caller discards them if this raises)."""
     listed = manifest.file(name)
-    sha256, size, data = read_member(archive, members[name], min(cap, listed.size))
+    sha256, size, data = read_member(archive, members[name], min(cap, listed.size), write)
     if size != listed.size or sha256 != listed.sha256:
         raise PackError(
             f"{name} does not match the size and SHA-256 in the pack's manifest (it was "
             "changed or damaged)"
         )
-    return data
+    return data if write is None else sha256
 
 
 def _stage_documents(
@@ -277,14 +398,10 @@ def _stage_documents(
     cache: OfflineCache,
     staging: Path,
 ) -> list[_StagedFile]:
-    promised: dict[str, tuple[int | None, str]] = {}
+    promised: _Promised = {}
     for checked in feeds:
-        for item in checked.feed.items:
-            for attachment in item.attachments:
-                if attachment.sha256 and extension_for(attachment.mime_type) is not None:
-                    promised.setdefault(
-                        attachment.sha256, (attachment.size_in_bytes, attachment.mime_type)
-                    )
+        for sha256, promise in checked.promised.items():
+            promised.setdefault(sha256, promise)
     documents = [f for f in manifest.files if f.name.startswith("attachments/")]
     total = sum(f.size for f in documents)
     if total > cache.cap_bytes:
@@ -324,8 +441,9 @@ def _apply(
     *,
     mode: AttachmentPolicy,
     force: bool,
+    limits: Limits,
 ) -> PackImportResult:
-    results = [import_feed(store, c.feed, c.raw, c.provenance, force=force) for c in feeds]
+    results = [_import_checked(store, c, limits, force) for c in feeds]
     for result, checked in zip(results, feeds, strict=True):
         log.info("imported %s from the pack %s: %s", checked.member, path, result.summary())
     cache.clean_up(referenced_hashes(store))
@@ -352,3 +470,29 @@ def _apply(
         )
         added += 1
     return PackImportResult(path, tuple(results), added, already, over)
+
+
+def _import_checked(
+    store: Store, checked: _CheckedFeed, limits: Limits, force: bool
+) -> ImportResult:
+    if checked.whole is not None:
+        feed, raw = checked.whole
+        return import_feed(store, feed, raw, checked.provenance, force=force)
+    try:
+        _head, result = _import_member(
+            store,
+            checked.member,
+            checked.file,
+            checked.sha256,
+            checked.head.source.id,
+            checked.provenance,
+            limits,
+            force,
+            {},
+            dry_run=False,
+        )
+    except OSError as error:
+        raise StorageError(
+            f"cannot read {checked.member} of the pack again ({error.strerror or error})"
+        ) from None
+    return result

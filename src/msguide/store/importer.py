@@ -327,14 +327,30 @@ def _check_all(items: Iterable[Item]) -> None:
 
 
 def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = False) -> ImportResult:
-    """Make an earlier (or, to undo a rollback, later) revision current again."""
-    # The collector rests as in an import: a rollback parses and applies a whole feed too.
-    with collector_paused(), store.write_connection() as connection:
+    """Make an earlier (or, to undo a rollback, later) revision current again.
+
+    The revision's kept bytes are read item by item from the store (memory follows the largest
+    item, not the feed); a layout the streamed reader cannot read is parsed whole."""
+    from msguide.feed.stream import NotStreamable
+
+    try:
+        with collector_paused():
+            return _rollback(store, source_id, sequence, dry_run=dry_run, streamed=True)
+    except NotStreamable:
+        return _rollback(store, source_id, sequence, dry_run=dry_run, streamed=False)
+
+
+def _rollback(
+    store: Store, source_id: str, sequence: int, *, dry_run: bool, streamed: bool
+) -> ImportResult:
+    from msguide.feed.stream import FeedStream
+
+    with store.write_connection() as connection:
         state = _source_state(connection, source_id)
         if state.name is None:
             raise StorageError(f'there is no source "{source_id}" in the store')
         row = connection.exec_driver_sql(
-            "SELECT r.id, b.raw, r.signature_state FROM revisions r "
+            "SELECT r.id, b.revision_id IS NOT NULL, r.signature_state FROM revisions r "
             "LEFT JOIN revision_blobs b ON b.revision_id = r.id "
             "WHERE r.source_id = ? AND r.sequence = ?",
             (source_id, sequence),
@@ -344,7 +360,7 @@ def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = Fal
                 f"{source_id} has no revision with sequence {sequence}; "
                 "see `msguide history` for the ones it has"
             )
-        if row[1] is None:
+        if not row[1]:
             raise StorageError(
                 f"the bytes of {source_id} sequence {sequence} are no longer kept (only "
                 f"the newest {KEEP_REVISION_BYTES} are, fewer when they add up to over "
@@ -359,19 +375,61 @@ def rollback(store: Store, source_id: str, sequence: int, *, dry_run: bool = Fal
                 message="this revision is already current",
                 dry_run=dry_run,
             )
-        feed = parse(bytes(row[1]), STORED_FEED_LIMITS)
-        if not dry_run:
-            backup_before_change(store)
-        return _apply(
-            connection,
-            feed,
-            feed.items,
-            row[0],
-            state,
-            dry_run=dry_run,
-            new_revision=False,
-            signature_state=row[2],
-        )
+        made = None if dry_run else backup_before_change(store, keep=None)
+        with _backup_settled(store, made):
+            if not streamed:
+                feed = _stored_feed(connection, row[0])
+                return _apply(
+                    connection,
+                    feed,
+                    feed.items,
+                    row[0],
+                    state,
+                    dry_run=dry_run,
+                    new_revision=False,
+                    signature_state=row[2],
+                )
+            # Two passes: the ids first, so rows can be removed before new ones take rowids.
+            listed = FeedStream(_BlobReader(connection, row[0]), STORED_FEED_LIMITS).item_ids()
+            stream = FeedStream(_BlobReader(connection, row[0]), STORED_FEED_LIMITS)
+            return _apply(
+                connection,
+                stream.head,
+                stream.items(),
+                row[0],
+                state,
+                dry_run=dry_run,
+                new_revision=False,
+                signature_state=row[2],
+                listed=listed,
+            )
+
+
+class _BlobReader:
+    """A revision's kept bytes, read a piece at a time inside the write transaction.
+
+    Each read opens the blob and closes it again: an open blob handle would lock its table
+    against the temporary tables the import drops meanwhile ("database table is locked")."""
+
+    def __init__(self, connection: Connection, revision_id: int) -> None:
+        self._connection = connection
+        self._revision_id = revision_id
+        self._offset = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        sqlite = _driver(self._connection)
+        with sqlite.blobopen("revision_blobs", "raw", self._revision_id, readonly=True) as blob:
+            blob.seek(self._offset)
+            data = blob.read(size)
+        self._offset += len(data)
+        return data
+
+
+def _stored_feed(connection: Connection, revision_id: int) -> Feed:
+    raw = connection.exec_driver_sql(
+        "SELECT raw FROM revision_blobs WHERE revision_id = ?", (revision_id,)
+    ).scalar_one()
+    return parse(bytes(raw), STORED_FEED_LIMITS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,6 +599,7 @@ def _apply(
     new_revision: bool,
     signature_state: str,
     check: Callable[[], None] | None = None,
+    listed: set[str] | None = None,
 ) -> ImportResult:
     """Diff `items` against the stored ones and, unless `dry_run`, write the difference.
 
@@ -572,9 +631,11 @@ def _apply(
     removed_first: list[str] | None = None
     gone: dict[str, tuple[str, str]] = {}  # (title, kind) of each removed item
     if isinstance(items, Sequence):
-        # Known in advance: remove first, so new rows take the lowest free rowids, as they
-        # always have (a rollback and its undo then give back the very same rows).
         listed = {i.id for i in items}
+    if listed is not None:
+        # Known in advance (`listed`: the ids of `items`): remove first, so new rows take the
+        # lowest free rowids, as they always have (a rollback and its undo then give back the
+        # very same rows).
         removed_first = [item_id for item_id in existing if item_id not in listed]
         gone = _titles(connection, existing, removed_first)
         if writer is not None:

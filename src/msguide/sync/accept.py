@@ -6,6 +6,8 @@ Qt-free, so the desktop app runs it on a worker thread and the tests call it dir
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from msguide.errors import UntrustedFeedError
@@ -14,6 +16,9 @@ from msguide.feed.parse import Limits, parse
 from msguide.policy import Policy, SourcePolicy
 from msguide.store.db import Store
 from msguide.store.importer import ImportResult, Provenance, import_feed
+
+if TYPE_CHECKING:
+    from msguide.feed.signature import ByteReader, SignatureStatus
 
 # A minisign signature is a few hundred bytes; anything much larger is not one.
 MAX_SIGNATURE_BYTES = 64 * 1024
@@ -58,7 +63,7 @@ def accept(
     after parsing.
     Raises `FeedError` (incl. untrusted and rollback), `StorageError`.
     """
-    from msguide.feed.signature import SignatureStatus, verify
+    from msguide.feed.signature import verify
 
     limits = limits or limits_for(policy)
     status: SignatureStatus | None = None
@@ -68,10 +73,7 @@ def accept(
     feed = parse(raw, limits)
     feed_id = feed.source.id
     if source is not None and source.id is not None and feed_id != source.id:
-        raise UntrustedFeedError(
-            f'the feed belongs to source "{feed_id}", not "{source.id}"; it was not imported '
-            "(the server may be serving another publisher's feed)"
-        )
+        raise _wrong_source(feed_id, source.id)
     owner = policy.source_for(feed_id)
     # An ad-hoc URL, or an entry without an id (a person's own feed in settings.toml), could
     # serve any source's feed: the policy's trust for that source must accept it too.
@@ -96,6 +98,99 @@ def accept(
         expected_source=source.id if source is not None else None,
     )
     return Accepted(result, feed)
+
+
+def accept_file(
+    store: Store,
+    policy: Policy,
+    source: SourcePolicy | None,
+    origin: str,
+    path: Path,
+    signature: bytes | None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    limits: Limits | None = None,
+) -> Accepted:
+    """`accept` for a feed downloaded to the file at `path`: the same checks in the same order,
+    with the feed read item by item into the import (memory follows the largest item, not
+    the feed). `Accepted.feed` is then the feed's head (no items). A layout the streamed reader
+    cannot read is parsed whole, as `accept` does.
+    """
+    from msguide.feed.parse import collector_paused
+    from msguide.feed.stream import NotStreamable
+
+    limits = limits or limits_for(policy)
+    try:
+        with collector_paused():
+            return _accept_streamed(
+                store, policy, source, origin, path, signature, force, dry_run, limits
+            )
+    except NotStreamable:
+        pass
+    raw = path.read_bytes()  # the download, already bounded by the size limit
+    return accept(
+        store, policy, source, origin, raw, signature, force=force, dry_run=dry_run, limits=limits
+    )
+
+
+def _accept_streamed(
+    store: Store,
+    policy: Policy,
+    source: SourcePolicy | None,
+    origin: str,
+    path: Path,
+    signature: bytes | None,
+    force: bool,
+    dry_run: bool,
+    limits: Limits,
+) -> Accepted:
+    from msguide.feed.signature import verify
+    from msguide.importing import import_stream
+
+    status: SignatureStatus | None = None
+
+    def judge(head: Feed, data: ByteReader) -> Provenance:
+        # The checks `accept` makes after parsing, in its order, once the head is read.
+        nonlocal signature, status
+        feed_id = head.source.id
+        if source is not None and source.id is not None and feed_id != source.id:
+            raise _wrong_source(feed_id, source.id)
+        owner = policy.source_for(feed_id)
+        if source is None or source.id is None or (owner is not None and owner.url != source.url):
+            trust = policy.trust_for(feed_id)
+            signature = _usable(signature, trust.keys)
+            status = verify(data, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
+        assert status is not None
+        return Provenance(
+            origin=origin,
+            signature=signature,
+            signature_state=status.state,
+            signed_by=status.key_id,
+        )
+
+    with path.open("rb") as handle, path.open("rb") as copy:
+        if source is not None:  # before a byte is parsed
+            signature = _usable(signature, source.keys)
+            status = verify(copy, signature, source.keys, allow_unsigned=source.allow_unsigned)
+        result, head = import_stream(
+            store,
+            handle,
+            copy,
+            limits,
+            judge,
+            force=force,
+            dry_run=dry_run,
+            expected_source=source.id if source is not None else None,
+        )
+    return Accepted(result, head)
+
+
+def _wrong_source(feed_id: str, wanted: str) -> UntrustedFeedError:
+    return UntrustedFeedError(
+        f'the feed belongs to source "{feed_id}", not "{wanted}"; it was not imported '
+        "(the server may be serving another publisher's feed)"
+    )
 
 
 def _usable(signature: bytes | None, keys: tuple[str, ...]) -> bytes | None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from msguide.paths import locations
 from msguide.policy import Policy, SourcePolicy, load_policy
 from msguide.store.db import Store
+from msguide.sync.download import Download
 from msguide.sync.outcome import SourceOutcome
 from msguide.sync.state import SyncStateFile, default_state_path
 from msguide.sync.steprunner import StepRunner
@@ -99,6 +100,8 @@ class SyncController(QObject):
         self._source: SourcePolicy | None = None
         self._feed: FetchResult | None = None
         self._pending: PendingFetch | None = None
+        # The file the feed's body goes to, until `settle` takes it (and removes it).
+        self._download: Download | None = None
 
     # --- the public contract ---------------------------------------------------------------
 
@@ -156,10 +159,13 @@ class SyncController(QObject):
             self._outcomes.append(result)
             self.outcome.emit(result)
             self._next()
-        elif isinstance(result, FetchRequest) and not self._cancelled:
-            self._fetch(result)
         elif isinstance(result, FetchRequest):
-            self._finish()
+            if isinstance(result.sink, Download):
+                self._download = result.sink
+            if self._cancelled:
+                self._finish()
+            else:
+                self._fetch(result)
         else:
             log.error("sync step gave %r", result)
             self._next()
@@ -188,9 +194,13 @@ class SyncController(QObject):
             self._fetch(signature_request(source))
             return
         feed, signature = (result, None) if self._feed is None else (self._feed, result)
-        self._run(lambda: settle(context, source, feed, signature))
+        download, self._download = self._download, None
+        self._run(lambda: settle(context, source, feed, signature, download))
 
     def _finish(self) -> None:
+        if self._download is not None:  # the sync stopped before settling: not needed
+            self._download.discard()
+            self._download = None
         if not self._running:
             return
         self._running = False

@@ -20,8 +20,9 @@ from msguide.policy import Policy, SourcePolicy, load_policy
 from msguide.settings import Settings
 from msguide.store.db import Store
 from msguide.store.importer import ImportResult
-from msguide.sync.accept import accept, limits_for
+from msguide.sync.accept import accept, accept_file, limits_for
 from msguide.sync.controller import SyncController, transport_options
+from msguide.sync.download import new_download
 from msguide.sync.messages import failure_message
 from msguide.sync.outcome import SourceOutcome, overall_exit_code
 from msguide.sync.state import SyncStateFile, default_state_path
@@ -172,34 +173,62 @@ def import_url(store: Store, url: str, *, force: bool, dry_run: bool) -> ImportR
     ensure_core_app()
     transport = QtTransport(transport_options(policy))
     limits = limits_for(policy)
-    feed = fetch_blocking(
-        transport, FetchRequest(url, max_bytes=limits.max_bytes, allow_insecure_http=allow_insecure)
-    )
-    if isinstance(feed, FetchFailure):
-        raise NetworkError(_failure_sentence(feed, url))
-    probe = source or SourcePolicy(url=url, allow_insecure_http=allow_insecure)
-    signature_result = fetch_blocking(transport, signature_request(probe))
-    signature: bytes | None = None
-    if isinstance(signature_result, FetchFailure):
-        if signature_result.kind != "http" or (signature_result.http_status or 0) >= 500:
-            raise NetworkError(
-                f"the signature file could not be downloaded: "
-                f"{_failure_sentence(signature_result, url)}"
+    # The body goes to a file next to the store and is read from it item by item, as in a sync.
+    download = new_download(store.path.parent)
+    try:
+        feed = fetch_blocking(
+            transport,
+            FetchRequest(
+                url,
+                max_bytes=limits.max_bytes,
+                allow_insecure_http=allow_insecure,
+                sink=download,
+            ),
+        )
+        if isinstance(feed, FetchFailure):
+            raise NetworkError(_failure_sentence(feed, url))
+        probe = source or SourcePolicy(url=url, allow_insecure_http=allow_insecure)
+        signature = _signature_for(fetch_blocking(transport, signature_request(probe)), url)
+        if download is None or feed.body:
+            accepted = accept(
+                store,
+                policy,
+                source,
+                feed.url,
+                feed.body,
+                signature,
+                force=force,
+                dry_run=dry_run,
+                limits=limits,
             )
-    else:
-        signature = signature_result.body
-    accepted = accept(
-        store,
-        policy,
-        source,
-        feed.url,
-        feed.body,
-        signature,
-        force=force,
-        dry_run=dry_run,
-        limits=limits,
-    )
+        else:
+            download.finish()
+            accepted = accept_file(
+                store,
+                policy,
+                source,
+                feed.url,
+                download.path,
+                signature,
+                force=force,
+                dry_run=dry_run,
+                limits=limits,
+            )
+    finally:
+        if download is not None:
+            download.discard()
     return accepted.result
+
+
+def _signature_for(result: FetchResult, url: str) -> bytes | None:
+    """The `.minisig` bytes; a 4xx answer means "not published", other failures stop."""
+    if not isinstance(result, FetchFailure):
+        return result.body
+    if result.kind != "http" or (result.http_status or 0) >= 500:
+        raise NetworkError(
+            f"the signature file could not be downloaded: {_failure_sentence(result, url)}"
+        )
+    return None
 
 
 def _failure_sentence(failure: FetchFailure, url: str) -> str:

@@ -17,7 +17,15 @@ from msguide.policy import Policy, SourcePolicy
 from msguide.store.db import Store
 from msguide.store.history import RevisionInfo, history
 from msguide.store.importer import ImportResult
-from msguide.sync.accept import MAX_SIGNATURE_BYTES, accept, limits_for, signature_url
+from msguide.sync.accept import (
+    MAX_SIGNATURE_BYTES,
+    Accepted,
+    accept,
+    accept_file,
+    limits_for,
+    signature_url,
+)
+from msguide.sync.download import Download, new_download
 from msguide.sync.messages import day, failure_message, host_of, still_shown
 from msguide.sync.outcome import SourceOutcome, SyncStatus
 from msguide.sync.state import SyncStateFile
@@ -49,7 +57,11 @@ def held_revision(store: Store, source_id: str | None) -> RevisionInfo | None:
 
 def plan(context: SyncContext, source: SourcePolicy) -> FetchRequest | SourceOutcome:
     """The feed request: conditional only while the store still holds the bytes that the
-    remembered ETag/Last-Modified describe (after a restore from backup it may not)."""
+    remembered ETag/Last-Modified describe (after a restore from backup it may not).
+
+    Its body goes to a `Download` file next to the store (the request's `sink`): the caller
+    hands it to `settle`, or discards it if the sync stops before.
+    """
     try:
         entry = context.state.get(source.url)
         held = held_revision(context.store, source.id or entry.source_id)
@@ -60,6 +72,7 @@ def plan(context: SyncContext, source: SourcePolicy) -> FetchRequest | SourceOut
             last_modified=entry.last_modified if conditional else None,
             max_bytes=context.limits.max_bytes,
             allow_insecure_http=source.allow_insecure_http,
+            sink=new_download(context.store.path.parent),
         )
     except Exception as error:  # reported as an outcome, never lost
         return _unexpected(source, error)
@@ -82,12 +95,19 @@ def settle(
     source: SourcePolicy,
     feed: FetchResult,
     signature: FetchResult | None,
+    download: Download | None = None,
 ) -> SourceOutcome:
-    """Turn what the network gave into an outcome, applying new content and recording state."""
+    """Turn what the network gave into an outcome, applying new content and recording state.
+
+    `download` is the file the feed's body went to (`plan`); it is removed here, whatever the
+    outcome."""
     try:
-        outcome, entry_changes = _settle(context, source, feed, signature)
+        outcome, entry_changes = _settle(context, source, feed, signature, download)
     except Exception as error:  # reported as an outcome, never lost
         return _unexpected(source, error)
+    finally:
+        if download is not None:
+            download.discard()
     try:
         context.state.update(
             source.url,
@@ -106,6 +126,7 @@ def _settle(
     source: SourcePolicy,
     feed: FetchResult,
     signature: FetchResult | None,
+    download: Download | None,
 ) -> tuple[SourceOutcome, dict[str, str | None]]:
     entry = context.state.get(source.url)
     source_id = source.id or entry.source_id
@@ -119,25 +140,28 @@ def _settle(
         return _shown(source, source_id, held, status, message, code, feed.kind), {}
     if feed.not_modified:
         return _unchanged(source, held, source_id), {"last_success_at": utc_now()}
+    if download is not None and feed.body:  # a transport that kept the body after all
+        download = None
+    try:
+        if download is not None:
+            download.finish()
+        sha256 = (
+            download.sha256() if download is not None else hashlib.sha256(feed.body).hexdigest()
+        )
+    except (OSError, StorageError) as error:
+        failure = error if isinstance(error, StorageError) else StorageError(str(error))
+        return _storage_failure(source, source_id, failure), {}
     success: dict[str, str | None] = {
         "etag": feed.etag,
         "last_modified": feed.last_modified,
-        "sha256": hashlib.sha256(feed.body).hexdigest(),
+        "sha256": sha256,
         "last_success_at": utc_now(),
     }
     if held is not None and held.sha256 == success["sha256"]:
         return _unchanged(source, held, source_id), success
     try:
         signature_bytes = _signature_bytes(signature, required=bool(source.keys))
-        accepted = accept(
-            context.store,
-            context.policy,
-            source,
-            feed.url,
-            feed.body,
-            signature_bytes,
-            limits=context.limits,
-        )
+        accepted = _accept(context, source, feed, signature_bytes, download)
     except FeedError as error:
         message = (
             f"Refused the feed from {host_of(source.url)}: {error}. "
@@ -183,6 +207,36 @@ def _settle(
         expired=is_past(parsed.expires),
     )
     return outcome, success
+
+
+def _accept(
+    context: SyncContext,
+    source: SourcePolicy,
+    feed: FetchResponse,
+    signature: bytes | None,
+    download: Download | None,
+) -> Accepted:
+    """The feed checked and imported: read item by item from its download file, or parsed
+    whole from memory when the body was kept there."""
+    if download is None:
+        return accept(
+            context.store,
+            context.policy,
+            source,
+            feed.url,
+            feed.body,
+            signature,
+            limits=context.limits,
+        )
+    return accept_file(
+        context.store,
+        context.policy,
+        source,
+        feed.url,
+        download.path,
+        signature,
+        limits=context.limits,
+    )
 
 
 def _expiry_note(expires: str | None) -> str:

@@ -220,7 +220,7 @@ class ImportDialog(QDialog):
             self.signature_label.setText(
                 signature_text(checked.provenance.signature_state, checked.provenance.signed_by)
             )
-        self.items_label.setText(str(len(feed.items)))
+        self.items_label.setText(str(checked.item_count))
 
     def _previewed(self, prepared: PreparedImport) -> None:
         if not self.isVisible() or prepared.checked.path != self.path:
