@@ -74,6 +74,13 @@ class Node:
         return self.name or (self.text or "")
 
 
+def subtree(nodes: list[Node], top: Node) -> list[Node]:
+    """`top` and everything under it (`tree()` lists the tree depth first)."""
+    start = nodes.index(top)
+    end = next((n for n in range(start + 1, len(nodes)) if nodes[n].depth <= top.depth), len(nodes))
+    return nodes[start:end]
+
+
 class AccessibilityBus:
     """A session bus with the accessibility bus on it, for one display."""
 

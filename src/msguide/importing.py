@@ -24,6 +24,7 @@ from msguide.errors import (
     UntrustedFeedError,
     UsageError,
 )
+from msguide.feed.format import MAX_SIGNATURE_BYTES
 from msguide.feed.model import Feed, Item
 from msguide.feed.parse import DEFAULT_LIMITS, MEGABYTE, Limits, collector_paused, parse
 from msguide.feed.stream import FeedStream, NotStreamable, survey
@@ -44,9 +45,6 @@ if TYPE_CHECKING:
     from msguide.feed.signature import ByteReader, SignatureStatus
 
 log = logging.getLogger(__name__)
-
-# A minisign signature is under 400 bytes; a "signature" far larger is not one.
-MAX_SIGNATURE_BYTES = 64 * 1024
 
 
 def looks_like_url(text: str) -> bool:

@@ -77,3 +77,36 @@ def test_status_messages_are_announced(a11y_bus: AccessibilityBus, home: Path) -
     events = listening.events()
     announced = [text for kind, text in events if kind == "object:announcement"]
     assert any("“toolkit” cleared" in text for text in announced), events
+
+
+def test_an_expired_feeds_notice_is_read_as_text(a11y_bus: AccessibilityBus, home: Path) -> None:
+    a11y_bus.launch(home, MSGUIDE_FAKE_NOW="2028-01-01T00:00:00Z")  # the seed expires 2027-11-28
+    notice = "valid only until 28 November 2027, so it may be out of date"
+    nodes = a11y_bus.wait_for(
+        lambda ns: any(notice in s for s in labels(ns)), "the expiry notice as a label's text"
+    )
+    [node] = [n for n in nodes if n.role == "label" and notice in n.says()]
+    assert node.says().startswith("Hampshire & Isle of Wight Modern Slavery Partnership: ")
+    assert node.says().endswith("Ask your administrator for a newer feed.")
+    assert node.description == "Notice"
+
+
+def test_an_expired_feeds_notice_is_announced_once(a11y_bus: AccessibilityBus, home: Path) -> None:
+    app = a11y_bus.launch(home)
+    listening = a11y_bus.listen(5.0)
+    # The clock passes the seed's expiry (28 November 2027); the content is read again twice,
+    # as after two syncs.
+    app.run(
+        "import os\n"
+        "window.loaded = []\n"
+        "window.statusShown.connect(lambda: window.loaded.append(1))\n"
+        "os.environ['MSGUIDE_FAKE_NOW'] = '2028-01-01T00:00:00Z'\n"
+        "window.refresh_all()"
+    )
+    app.wait_until("len(window.loaded) == 1 and window.notice.isVisible()")
+    app.run("window.refresh_all()")
+    app.wait_until("len(window.loaded) == 2")
+    events = listening.events()
+    announced = [t for kind, t in events if kind == "object:announcement" and "28 November" in t]
+    assert len(announced) == 1, events
+    assert announced[0].startswith("Hampshire & Isle of Wight Modern Slavery Partnership: ")

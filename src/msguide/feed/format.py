@@ -42,6 +42,9 @@ MAX_TAGS = 30
 MAX_TAXA = 200
 MAX_REFS = 20
 MAX_ATTACHMENTS = 20
+# A detached minisign signature is under 400 bytes; a "signature" far larger is not one
+# (read with this bound from a file, a sync or a pack).
+MAX_SIGNATURE_BYTES = 64 * 1024
 MAX_SMALL_TEXT = 200
 MAX_ATTACHMENT_BYTES = 2**40
 # Search synonyms (`_msguide.synonyms`): each query word or phrase that equals a term (or one

@@ -28,6 +28,7 @@ from msguide.errors import (
     UntrustedFeedError,
     UsageError,
 )
+from msguide.feed.format import MAX_SIGNATURE_BYTES
 from msguide.feed.model import Feed, Item
 from msguide.feed.parse import Limits, parse
 from msguide.feed.stream import NotStreamable
@@ -49,8 +50,6 @@ from msguide.store.db import Store
 from msguide.store.importer import ImportResult, Provenance, import_feed
 
 log = logging.getLogger(__name__)
-
-MAX_SIGNATURE_BYTES = 64 * 1024
 
 
 # A document a pack feed attaches: sha256 -> (size if given, mime type).

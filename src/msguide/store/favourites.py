@@ -68,6 +68,63 @@ def list_favourites(store: Store) -> list[Favourite]:
 
 
 @dataclass(frozen=True, slots=True)
+class GoneFavourite:
+    """A favourite whose item is not in the current content."""
+
+    source: str
+    id: str
+    title: str  # as the newest stored revision that held the item had it; "" if none does
+
+
+def gone_favourites(store: Store) -> list[GoneFavourite]:
+    """The favourites whose item has gone, oldest first, with the title each last had.
+
+    The favourites table keeps only ids, so the title comes from the stored feeds kept for
+    rollback (newest first). Those are parsed, with the parser's text rules, only when there
+    is a favourite to name.
+    """
+    gone = [f for f in list_favourites(store) if not f.available]
+    if not gone:
+        return []
+    titles = _titles_in_stored_revisions(store, {(f.source, f.id) for f in gone})
+    return [GoneFavourite(f.source, f.id, titles.get((f.source, f.id), "")) for f in gone]
+
+
+def _titles_in_stored_revisions(
+    store: Store, wanted: set[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    from msguide.errors import FeedError
+    from msguide.store.revision_bytes import stored_items
+
+    sources = sorted({source for source, _id in wanted})
+    marks = ",".join("?" * len(sources))
+    titles: dict[tuple[str, str], str] = {}
+    with store.read() as connection:
+        revisions = connection.exec_driver_sql(
+            f"SELECT r.id, r.source_id FROM revisions r JOIN revision_blobs b "
+            f"ON b.revision_id = r.id WHERE r.source_id IN ({marks}) "
+            "ORDER BY r.source_id, r.sequence DESC",
+            sources,
+        ).all()
+        for revision_id, source in revisions:
+            missing = {key for key in wanted if key[0] == source and key not in titles}
+            if not missing:
+                continue  # every gone favourite of this source is named already
+            # Item by item: a kept feed can be 190 MB, and parsed whole it took five times that.
+            try:
+                for item in stored_items(connection, revision_id):
+                    key = (source, item.id)
+                    if key in missing:
+                        titles[key] = item.title
+                        missing.discard(key)
+                        if not missing:
+                            break
+            except FeedError:
+                continue  # a revision an older msguide accepted: its titles are not read
+    return titles
+
+
+@dataclass(frozen=True, slots=True)
 class ImportSummary:
     added: int
     already: int

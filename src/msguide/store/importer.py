@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from msguide.clock import is_past, utc_now
 from msguide.errors import FeedError, RollbackRefusedError, StorageError, UntrustedFeedError
 from msguide.feed.model import Feed, Item
-from msguide.feed.parse import Limits, collector_paused, parse
+from msguide.feed.parse import collector_paused, parse
 from msguide.feed.write import item_fingerprint
 from msguide.store.backup import backup_before_change, settle_backup
 from msguide.store.content import chunks, load_items
 from msguide.store.db import Store
 from msguide.store.pathways import replace_pathways
 from msguide.store.reader import raw_sqlite
+from msguide.store.revision_bytes import STORED_FEED_LIMITS, BlobReader, stored_feed
 from msguide.store.synonyms import replace_synonyms
 
 if TYPE_CHECKING:
@@ -50,8 +51,6 @@ ALWAYS_KEPT = 2
 # items between two neighbours before keys must be renumbered (see _positions).
 POSITION_GAP = 1024
 
-# Rollback re-reads bytes that were accepted before, possibly under looser limits.
-STORED_FEED_LIMITS = Limits(max_bytes=2**31, max_items=10_000_000)
 
 # Items diffed and written together: enough to keep SQLite busy, few enough to keep memory flat.
 BATCH = 2000
@@ -378,7 +377,7 @@ def _rollback(
         made = None if dry_run else backup_before_change(store, keep=None)
         with _backup_settled(store, made):
             if not streamed:
-                feed = _stored_feed(connection, row[0])
+                feed = stored_feed(connection, row[0])
                 return _apply(
                     connection,
                     feed,
@@ -390,8 +389,8 @@ def _rollback(
                     signature_state=row[2],
                 )
             # Two passes: the ids first, so rows can be removed before new ones take rowids.
-            listed = FeedStream(_BlobReader(connection, row[0]), STORED_FEED_LIMITS).item_ids()
-            stream = FeedStream(_BlobReader(connection, row[0]), STORED_FEED_LIMITS)
+            listed = FeedStream(BlobReader(connection, row[0]), STORED_FEED_LIMITS).item_ids()
+            stream = FeedStream(BlobReader(connection, row[0]), STORED_FEED_LIMITS)
             return _apply(
                 connection,
                 stream.head,
@@ -403,33 +402,6 @@ def _rollback(
                 signature_state=row[2],
                 listed=listed,
             )
-
-
-class _BlobReader:
-    """A revision's kept bytes, read a piece at a time inside the write transaction.
-
-    Each read opens the blob and closes it again: an open blob handle would lock its table
-    against the temporary tables the import drops meanwhile ("database table is locked")."""
-
-    def __init__(self, connection: Connection, revision_id: int) -> None:
-        self._connection = connection
-        self._revision_id = revision_id
-        self._offset = 0
-
-    def read(self, size: int = -1, /) -> bytes:
-        sqlite = _driver(self._connection)
-        with sqlite.blobopen("revision_blobs", "raw", self._revision_id, readonly=True) as blob:
-            blob.seek(self._offset)
-            data = blob.read(size)
-        self._offset += len(data)
-        return data
-
-
-def _stored_feed(connection: Connection, revision_id: int) -> Feed:
-    raw = connection.exec_driver_sql(
-        "SELECT raw FROM revision_blobs WHERE revision_id = ?", (revision_id,)
-    ).scalar_one()
-    return parse(bytes(raw), STORED_FEED_LIMITS)
 
 
 @dataclass(frozen=True, slots=True)

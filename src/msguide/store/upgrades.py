@@ -21,7 +21,7 @@ def current_feeds(connection: Connection, what: str) -> Iterator[Feed]:
     """Each source's current revision, parsed; one that no longer parses is logged and left
     out (an older msguide accepted it without `what`: the content stays, without them)."""
     from msguide.feed.parse import parse
-    from msguide.store.importer import STORED_FEED_LIMITS
+    from msguide.store.revision_bytes import STORED_FEED_LIMITS
 
     rows = connection.exec_driver_sql(
         "SELECT s.id, b.raw FROM sources s JOIN revision_blobs b "

@@ -20,9 +20,6 @@ from msguide.store.importer import ImportResult, Provenance, import_feed
 if TYPE_CHECKING:
     from msguide.feed.signature import ByteReader, SignatureStatus
 
-# A minisign signature is a few hundred bytes; anything much larger is not one.
-MAX_SIGNATURE_BYTES = 64 * 1024
-
 
 def signature_url(url: str) -> str:
     """`<feed url>.minisig`, with any query string kept after the new path."""

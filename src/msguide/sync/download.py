@@ -46,6 +46,7 @@ class Download:
         self.path = Path(name)
         self._file = os.fdopen(descriptor, "wb")
         self._failure: OSError | None = None
+        self._dropped = False
         self._pieces: queue.SimpleQueue[tuple[int, bytes] | _Stop] = queue.SimpleQueue()
         self._writer = threading.Thread(
             target=self._write_pieces, name="feed download", daemon=True
@@ -77,6 +78,7 @@ class Download:
         """Remove the file: on the writer thread while it still runs (the GUI thread's case:
         a sync stopped before settling), else here (the store step's, after `finish`)."""
         if self._writer.is_alive():
+            self._dropped = True  # pieces still queued are not written
             self._pieces.put(_Stop(remove=True))
         else:
             _remove(self.path)
@@ -95,8 +97,8 @@ class Download:
             _remove(self.path)
 
     def _write(self, offset: int, data: bytes) -> None:
-        if self._failure is not None:
-            return  # the rest is dropped; finish() reports the first failure
+        if self._dropped or self._failure is not None:
+            return  # discarded, or finish() reports the first failure
         try:
             if self._file.tell() != offset:  # the transport restarted the body
                 self._file.seek(offset)

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from msguide.clock import is_past, utc_now
 from msguide.errors import ExitCode, FeedError, MsguideError, NetworkError, StorageError
+from msguide.feed.format import MAX_SIGNATURE_BYTES
 from msguide.feed.parse import Limits
 from msguide.policy import Policy, SourcePolicy
 from msguide.store.db import Store
 from msguide.store.history import RevisionInfo, history
 from msguide.store.importer import ImportResult
 from msguide.sync.accept import (
-    MAX_SIGNATURE_BYTES,
     Accepted,
     accept,
     accept_file,

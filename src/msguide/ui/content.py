@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from msguide.services import OpenedStore
     from msguide.store.browse import ItemDetail, SidebarData
     from msguide.store.db import Store
+    from msguide.store.favourites import GoneFavourite
     from msguide.store.history import SourceStatus
     from msguide.store.reader import ReadConnection
 
@@ -363,6 +364,19 @@ class ContentService(QObject):
             from msguide.store.history import source_statuses
 
             return source_statuses(store)
+
+        self.reads.submit(work, on_done, self._report)
+
+    def gone_favourites(self, on_done: Callable[[list[GoneFavourite]], None]) -> None:
+        """Favourites whose item is no longer in the content, with the titles they last had."""
+        store = self.store
+        if store is None:
+            return
+
+        def work() -> list[GoneFavourite]:
+            from msguide.store.favourites import gone_favourites
+
+            return gone_favourites(store)
 
         self.reads.submit(work, on_done, self._report)
 

@@ -12,10 +12,17 @@ Enter pressed before the detail arrives still opens the highlighted row.
 An item can also reach the detail pane from outside the lists (a pathway cites it): then no
 list is active, neither shows a highlight, and actions act on the item the detail pane shows.
 While a pathway fills the detail area, nothing is current and actions do nothing.
+
+F6 moves between the parts of the window without changing what the detail area shows: a list
+it passes through while nothing is current (the start card, a pathway) takes the focus with no
+row chosen, so the next part still shows what it showed. A key that moves in the list (Down,
+Home…) or a click then chooses a row, as usual.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -56,6 +63,7 @@ class CurrentItem(QObject):
         self._cited: int | None = None  # the rowid shown from outside the lists
         self._hit: Hit | None = None  # the row whose detail is shown or on its way
         self._wanted: int | None = None  # the rowid whose detail is on its way
+        self._passing = False  # F6 is moving the focus through a list: choose nothing
         # Hiding the news pane hands the detail pane back to the results.
         window.news.visibilityChanged.connect(lambda _visible: self.sync())
         for view in (self.results, self.news):
@@ -122,6 +130,23 @@ class CurrentItem(QObject):
         self._active = self.results
         self._hit = self._wanted = self._cited = None
 
+    @contextmanager
+    def focus_passing(self) -> Iterator[None]:
+        """F6 moves the focus inside this block: when nothing is current, a list that takes
+        the focus is left with no current row (Qt would make its first row current, and that
+        row would replace the start card or the pathway)."""
+        if self.target() is not None:
+            yield  # an item is current: the list reached shows its own row, as Tab does
+            return
+        self._passing = True
+        try:
+            yield
+            for view in (self.results, self.news):
+                if view.hasFocus():
+                    view.selectionModel().clear()  # no current row, no highlight
+        finally:
+            self._passing = False
+
     # --- keeping the detail pane and the highlights in step -------------------------------
 
     def sync(self) -> None:
@@ -170,6 +195,8 @@ class CurrentItem(QObject):
             self.sync()
 
     def _current_changed(self, view: QListView, current: QModelIndex) -> None:
+        if self._passing:
+            return
         if view.hasFocus():
             self._active = view
         if view is self.active:
@@ -178,7 +205,11 @@ class CurrentItem(QObject):
             view.selectionModel().clearSelection()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QListView):
+        if (
+            event.type() == QEvent.Type.FocusIn
+            and isinstance(watched, QListView)
+            and not self._passing
+        ):
             assert isinstance(event, QFocusEvent)
             self._active = watched
             first_visit = not watched.currentIndex().isValid() and _model(watched).hits

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from msguide.store.browse import ItemDetail
 from msguide.ui.elided_label import ElidedLabel
 from msguide.ui.flow_layout import FlowLayout
+from msguide.ui.reading_text import ReadingText
 from msguide.ui.start_card import StartCard
 from msguide.ui.text import format_label, human_date, join_dots, kind_label, short_url
 from msguide.ui.widgets import plain_label
@@ -69,10 +70,9 @@ class DetailView(QScrollArea):
         # make the whole pane scroll sideways. Copy link copies the whole address.
         self.link = ElidedLabel("detailLink", mode=Qt.TextElideMode.ElideMiddle)
         self.link.setAccessibleDescription("Link address")
-        self.summary = plain_label("detailSummary")
-        self.summary.setAccessibleDescription("Summary")
-        self.content = plain_label("detailContent")
-        self.content.setAccessibleDescription("Full text")
+        # The summary and full text: text boxes, not labels (msguide.ui.reading_text), made
+        # when the first item is shown (`texts`): the start card needs neither.
+        self._texts: tuple[ReadingText, ReadingText] | None = None
 
         buttons = FlowLayout()  # wraps onto a second row in a narrow pane
         self.open_button = QPushButton("&Open")
@@ -128,13 +128,12 @@ class DetailView(QScrollArea):
         layout.addLayout(buttons)
         layout.addWidget(self.offline)
         layout.addLayout(offline_buttons)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.content)
         layout.addStretch(1)
+        self.body_layout = layout
         self.setWidget(body)
         # Its text is reached with Tab and read (and selected) with the keyboard, not only the
         # mouse: a selectable label alone takes focus on a click only.
-        for label in (*self.fields, self.offline, self.summary, self.content):
+        for label in (*self.fields, self.offline):
             label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         self.open_button.clicked.connect(self.openRequested)
@@ -158,9 +157,41 @@ class DetailView(QScrollArea):
             self.offline,
             self.open_offline_button,
             self.keep_offline_button,
-            self.summary,
-            self.content,
+            *(self._texts or ()),
         ]
+
+    @property
+    def summary(self) -> ReadingText:
+        return self.texts()[0]
+
+    @property
+    def content(self) -> ReadingText:
+        return self.texts()[1]
+
+    def texts(self) -> tuple[ReadingText, ReadingText]:
+        """The summary and full text boxes, made the first time they are wanted: below the
+        offline documents, and next in the tab order after their buttons."""
+        if self._texts is None:
+            self._texts = (
+                ReadingText("detailSummary", "Summary"),
+                ReadingText("detailContent", "Full text"),
+            )
+            stretch = self.body_layout.count() - 1  # the spare height stays last
+            for offset, text in enumerate(self._texts):
+                self.body_layout.insertWidget(stretch + offset, text)
+                text.hide()
+            QWidget.setTabOrder(self.keep_offline_button, self._texts[0])
+            QWidget.setTabOrder(self._texts[0], self._texts[1])
+        return self._texts
+
+    def focus_target(self) -> QWidget | None:
+        """Where F6 puts the focus: the start card's first line, or the item's Open button
+        (its title when it has no link)."""
+        from msguide.ui.pane_cycle import first_focusable
+
+        if self.start_card.isVisible():
+            return first_focusable(self.start_card.reading_order())
+        return first_focusable([self.open_button, *self.fields])
 
     def apply_fonts(self) -> None:
         """Re-derive the title's size from the application font (zoom changes it). Not from
@@ -214,8 +245,7 @@ class DetailView(QScrollArea):
         self.start_card.setVisible(not showing)
         for widget in (
             *self.fields,
-            self.summary,
-            self.content,
+            *(self.texts() if showing else self._texts or ()),
             self.open_button,
             self.copy_button,
             self.number_button,

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from msguide.services import OpenedStore
     from msguide.settings import Settings
     from msguide.store.browse import ItemDetail, SidebarData
+    from msguide.store.favourites import GoneFavourite
     from msguide.store.history import SourceStatus
     from msguide.store.search import Filters, Hit
     from msguide.ui.content import ContentService, SearchResult
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.zoom = 100
         self.helpline: tuple[str, str] | None = None
         self._focus_results_on_arrival = False
+        self._gone_stale = True  # favourites no longer in the content: read them again
         self._view_timer = QTimer(self)
         self._view_timer.setSingleShot(True)
         self._view_timer.setInterval(VIEW_RECORD_DELAY_MS)
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         if settings is not None:
             self.settings = settings
         from msguide.ui.admin import install_admin_tools  # issue 5: import, history, settings…
+        from msguide.ui.expiry_notice import ExpiryNotices
         from msguide.ui.focus_ring import install_focus_rings
         from msguide.ui.offlining import OfflineUi
         from msguide.ui.pane_sizes import PaneSizer
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
         self.service = service
         self._build_status()
         self._build_panes()
+        self._register_panes()
         self._build_actions()
         self._connect()
         self._restore_panes()
@@ -134,6 +138,11 @@ class MainWindow(QMainWindow):
         self.file_menu.insertAction(self.quit_action, self.sync_ui.action)
         self.file_menu.insertSeparator(self.quit_action)
         self.offline_ui: OfflineUi = OfflineUi(self)
+        self.expiry_notices = ExpiryNotices(
+            self.show_notice,
+            self.withdraw_notice,
+            lambda: not self.service.read_only and bool(self.sync_ui.sources()),
+        )
         self.pathway_ui = install_pathways(self)  # issue 17: "What to do now"
         install_admin_tools(self)
         install_practice_tools(self)  # issue 17: spelling, favourites file, print, copy as text
@@ -175,6 +184,7 @@ class MainWindow(QMainWindow):
         )
 
         from msguide.ui.detail import DetailView
+        from msguide.ui.gone_favourites import GoneFavourites
         from msguide.ui.news import NewsDock
         from msguide.ui.results import ResultDelegate, ResultListModel
         from msguide.ui.sidebar import SidebarModel
@@ -232,7 +242,16 @@ class MainWindow(QMainWindow):
         self.splitter.setAccessibleName("Browse, results and details")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(self.results_stack)
+        # Under the results: favourites whose item has gone (only in the Favourites view).
+        self.gone_favourites = GoneFavourites(self._remove_gone_favourite)
+        self.results_column = QWidget()
+        self.results_column.setObjectName("resultsColumn")
+        column = QVBoxLayout(self.results_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.results_stack, 1)
+        column.addWidget(self.gone_favourites)
+        self.splitter.addWidget(self.results_column)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 2)
@@ -481,6 +500,7 @@ class MainWindow(QMainWindow):
         self.content_label.setText("No content loaded")
 
     def refresh_all(self) -> None:
+        self._gone_stale = True
         self.service.sidebar(self._sidebar_loaded)
         self.run_search()
         self.refresh_news()
@@ -490,6 +510,7 @@ class MainWindow(QMainWindow):
         self.service.news(self._news_loaded)
 
     def _user_state_changed(self) -> None:
+        self._gone_stale = True
         self.service.sidebar(self._sidebar_loaded)
         self.refresh_news()
         if self.sidebar_key in ("favourites", "recent"):
@@ -588,17 +609,48 @@ class MainWindow(QMainWindow):
         self.results_view.setAccessibleDescription(self.count_label.text())
         if self._focus_results_on_arrival:
             self._focus_results_on_arrival = False
-            self.results_view.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
+            # An empty list is hidden: the text saying why takes the focus, and is read out.
+            shown = self.results_view if total else self.empty_state
+            shown.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
             if total:
                 self.results_view.setCurrentIndex(self.results_model.index(0))
         self.current_item.sync()
+        if self.sidebar_key != "favourites":
+            self.gone_favourites.show_gone([], after=self.empty_state)
+            self._gone_stale = True  # read again when Favourites is chosen again
+        elif self._gone_stale:  # not on every key typed: finding their titles reads feeds
+            self._gone_stale = False
+            self.service.gone_favourites(self._gone_favourites_loaded)
         self.resultsShown.emit()
+
+    def _gone_favourites_loaded(self, gone: list[GoneFavourite]) -> None:
+        if self.sidebar_key != "favourites":
+            return  # another view was chosen while they loaded
+        self.gone_favourites.show_gone(gone, after=self.empty_state)
+        if gone and self.results_stack.currentWidget() is self.empty_state:
+            self.empty_state.setText(
+                self._empty_text(self.search_field.text(), self.current_sidebar_label())
+            )
+
+    def _remove_gone_favourite(self, gone: GoneFavourite) -> None:
+        from msguide.ui.gone_favourites import shown_name
+
+        if self.service.read_only:
+            self.show_message("Favourites cannot be saved: the content is open read-only.")
+            return
+        self.service.set_favourite(gone.source, gone.id, False)
+        self.show_message(f"Removed “{shown_name(gone)}” from Favourites.")
 
     def _empty_text(self, text: str, where: str) -> str:
         if text.strip():
             lines = [
                 f"No results for “{text.strip()}” in {where}.",
                 "Try fewer or shorter words, check the spelling, or search in All.",
+            ]
+        elif self.sidebar_key == "favourites" and self.gone_favourites.rows:
+            lines = [
+                "None of your favourites is in the current content. They are listed below, "
+                "and come back if their items do."
             ]
         elif self.sidebar_key == "favourites":
             lines = [
@@ -717,6 +769,7 @@ class MainWindow(QMainWindow):
         if self.service.read_only:
             text += " · read-only"
         self.content_label.setText(text)
+        self.expiry_notices.update(statuses)
         self.statusShown.emit()
 
     def show_message(self, message: str) -> None:
@@ -734,6 +787,17 @@ class MainWindow(QMainWindow):
         self.notice.show()
         self.notice_close.show()
 
+    def withdraw_notice(self, message: str) -> None:
+        """Take one notice away (what it said is no longer true); the rest stay."""
+        lines = self.notice.text().split("\n")
+        if message not in lines:
+            return
+        lines.remove(message)
+        if lines:
+            self.notice.setText("\n".join(lines))
+        else:
+            self._dismiss_notice()
+
     def _dismiss_notice(self) -> None:
         self.notice.clear()
         self.notice.hide()
@@ -749,27 +813,25 @@ class MainWindow(QMainWindow):
         self.quick_hider.hide_now()
 
     def cycle_focus(self, step: int) -> None:
-        panes: list[QWidget] = [
-            self.search_field,
-            self.sidebar,
-            self.results_view,
-            self.detail.open_button,
-        ]
-        if self.news.isVisible():
-            panes.append(self.news.view)
-        focused = QApplication.focusWidget()
-        position = next(
-            (
-                n
-                for n, w in enumerate(panes)
-                if focused is w or (focused is not None and w.isAncestorOf(focused))
-            ),
-            -1,
+        """F6 (step 1) and Shift+F6 (step -1): the next or previous part of the window. What
+        the detail area shows stays (msguide.ui.current_item)."""
+        with self.current_item.focus_passing():
+            self.panes.move(step)
+
+    def _register_panes(self) -> None:
+        from msguide.ui.pane_cycle import PaneCycle, first_focusable
+
+        self.panes = PaneCycle()
+        self.panes.register("search", self.search_bar, lambda: self.search_field)
+        self.panes.register("sidebar", self.sidebar, lambda: self.sidebar)
+        self.panes.register("results", self.results_column, self.results_stack.currentWidget)
+        self.panes.register("details", self.detail, self.detail.focus_target)
+        news = self.news
+        self.panes.register(
+            "news",
+            news,
+            lambda: first_focusable([news.view, news.list_toggle]) if news.isVisible() else None,
         )
-        target = panes[(position + step) % len(panes)]
-        if not target.isVisible() or not target.isEnabled():
-            target = self.results_view
-        target.setFocus(QtCore.Qt.FocusReason.TabFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress:

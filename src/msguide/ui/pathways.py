@@ -65,6 +65,7 @@ class PathwayUi(QObject):
         splitter.replaceWidget(splitter.indexOf(window.detail), self.container)
         self.stack.addWidget(window.detail)
         self.stack.addWidget(self.view)
+        window.panes.register("details", self.container, self.focus_target)  # in its place
 
         self.action = QAction("What to &do now", window)
         self.action.setObjectName("pathwaysAction")
@@ -88,6 +89,13 @@ class PathwayUi(QObject):
         if isinstance(app, QApplication):
             # A bound slot of the view: Qt disconnects it when the view is deleted.
             app.fontChanged.connect(self.view.apply_fonts)
+
+    def focus_target(self) -> QWidget | None:
+        """Where F6 puts the focus in the details area: the pathway's step (read out when
+        focused), or whatever the detail view shows."""
+        if self.stack.currentWidget() is self.view:
+            return self.view.step_text
+        return self.window.detail.focus_target()
 
     # --- opening --------------------------------------------------------------------------
 

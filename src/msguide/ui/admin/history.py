@@ -184,7 +184,6 @@ class HistoryWindow(QDialog):
         self.source_box.setAccessibleName("Source")
         source_caption = QLabel("&Source:")
         source_caption.setObjectName("historySourceCaption")
-        source_caption.setAccessibleName("Source")
         source_caption.setBuddy(self.source_box)
         self.source_box.currentIndexChanged.connect(self._show_source)
 
@@ -205,14 +204,16 @@ class HistoryWindow(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
 
+        # Labels are named by their own text, as in the main window: a screen reader reads
+        # what they say; what each is for is its description.
         self.help = plain_label("historyHelp")
-        self.help.setAccessibleName("About rolling back")
+        self.help.setAccessibleDescription("About rolling back")
         self.help.setText(
             "Choose a revision and roll back to it. Rolling back can be undone: choose the "
             "newer revision and roll forward. Favourites and read marks are kept either way."
         )
         self.status = plain_label("historyStatus")
-        self.status.setAccessibleName("History status")
+        self.status.setAccessibleDescription("History status")
 
         self.roll_button = QPushButton("&Roll back to…")
         self.roll_button.setObjectName("rollbackButton")
