@@ -230,6 +230,37 @@ def test_old_revision_bytes_are_pruned_but_history_stays(
         rollback(store, "test-source", 1)
 
 
+def test_kept_revision_bytes_stay_within_their_size_budget(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Count alone let a 100k-item store grow to 20 times its feed: the bytes kept add up to
+    at most the budget, newest first (here exactly three feeds' worth)."""
+    feeds = [feed_bytes(sequence=n, title=f"Feed {n}") for n in range(1, 6)]
+    monkeypatch.setattr(importer, "KEEP_REVISION_BYTES_BUDGET", sum(map(len, feeds[-3:])))
+    for raw in feeds:
+        load(store, raw)
+    assert [r.restorable for r in history(store)] == [True, True, True, False, False]
+    with pytest.raises(StorageError, match=r"no longer kept.*cannot be restored"):
+        rollback(store, "test-source", 2)
+    assert rollback(store, "test-source", 3).applied
+
+
+def test_the_revision_before_the_current_one_is_always_kept(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However large the revisions, a rollback of one step always works, also after a
+    rollback: an import keeps the bytes of the revision it replaces."""
+    monkeypatch.setattr(importer, "KEEP_REVISION_BYTES", 1)
+    monkeypatch.setattr(importer, "KEEP_REVISION_BYTES_BUDGET", 0)
+    for sequence in range(1, 5):
+        load(store, feed_bytes(sequence=sequence, title=f"Feed {sequence}"))
+    assert [r.restorable for r in history(store)] == [True, True, False, False]
+    assert rollback(store, "test-source", 3).applied
+    load(store, feed_bytes(sequence=5, title="Feed 5"))
+    assert [r.restorable for r in history(store)] == [True, True, True, False, False]
+    assert rollback(store, "test-source", 3).applied  # the content before sequence 5
+
+
 def test_a_new_fingerprint_recipe_does_not_mark_every_item_changed(store: Store) -> None:
     load(store, feed_bytes())
     with store.write() as session:  # as if an older msguide had stored other fingerprints
@@ -241,12 +272,12 @@ def test_a_new_fingerprint_recipe_does_not_mark_every_item_changed(store: Store)
     assert {c.id for c in again.changed} == {"nrm-adult"}  # fingerprints were refreshed
 
 
-def test_the_cycle_collector_rests_while_a_feed_is_imported(
+def test_the_cycle_collector_rests_while_a_feed_is_imported_or_rolled_back(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A parsed feed is a mass of objects without cycles: a collector pass while the import
-    diffs and writes walks them all for nothing. It runs again once the import is over, also
-    after a refusal."""
+    (or a rollback) diffs and writes walks them all for nothing. It runs again once the import
+    is over, also after a refusal."""
     many = [item(f"item-{n}", f"Item {n}", summary=f"Summary {n}") for n in range(2000)]
     raw = to_bytes(feed_document(items=many))
     feed = parse(raw)
@@ -269,6 +300,8 @@ def test_the_cycle_collector_rests_while_a_feed_is_imported(
     gc.callbacks.append(count)
     try:
         import_feed(store, feed, raw, ORIGIN)
+        load(store, to_bytes(feed_document(sequence=2, items=many[:1])))
+        rollback(store, "test-source", 1)  # 2000 items again, read from the kept bytes
         with pytest.raises(RollbackRefusedError):
             load(store, feed_bytes())  # sequence 1 again, other bytes
         assert gc.isenabled()

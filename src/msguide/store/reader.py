@@ -10,7 +10,7 @@ only needs it once something is written.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
@@ -66,11 +66,23 @@ class Rows:
 class ReadConnection:
     """One read transaction on its own sqlite3 connection (a consistent snapshot)."""
 
-    def __init__(self, raw: sqlite3.Connection) -> None:
+    def __init__(
+        self, raw: sqlite3.Connection, found_nothing: Callable[[], None] = lambda: None
+    ) -> None:
         self.raw = raw
+        # Called when a full-text match found nothing: the store may check its search index
+        # then (FTS5 reads some damage as "no such word", without an error).
+        self.found_nothing = found_nothing
 
     def exec_driver_sql(self, sql: str, parameters: Sequence[Any] | None = None) -> Rows:
         return Rows(self.raw.execute(sql, tuple(parameters or ())))
+
+
+def found_nothing(connection: Reader) -> None:
+    """Tell the store behind `connection` that a full-text match found nothing (it may raise
+    `sqlite3.DatabaseError` if its search index turns out damaged)."""
+    if isinstance(connection, ReadConnection):
+        connection.found_nothing()
 
 
 def raw_sqlite(connection: Reader) -> sqlite3.Connection:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from msguide.store.content import STATE_COLUMNS, chunks
 from msguide.store.query import RANK_WEIGHTS
-from msguide.store.reader import raw_sqlite
+from msguide.store.reader import found_nothing, raw_sqlite
 from msguide.store.synonyms import match_expression
 
 if TYPE_CHECKING:
@@ -215,7 +215,10 @@ def find(
     # ORDER BY rank evaluates the MATCH twice. bm25 ranks are negative, best lowest; scores
     # are shown best highest.
     sql += " ORDER BY score, rowid LIMIT ?"
-    return [(r[0], -r[1]) for r in _rows(connection, sql, (*params, limit))]
+    ranked = [(r[0], -r[1]) for r in _rows(connection, sql, (*params, limit))]
+    if not ranked and limit != 0:
+        found_nothing(connection)  # maybe a damaged index that said nothing (Store.read)
+    return ranked
 
 
 def count(connection: Reader, text: str, filters: Filters = Filters()) -> int:

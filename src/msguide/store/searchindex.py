@@ -27,6 +27,15 @@ REBUILT = "The search index was damaged, so msguide rebuilt it from your content
 _INDEX_WORDS = ("fts5", "vtable constructor failed", INDEX, "malformed", "corrupt")
 
 
+class IndexDamaged(sqlite3.DatabaseError):
+    """The search index was read whole and found damaged; `problem` says how, in SQLite's
+    words. Raised where SQLite itself said nothing (a search that found nothing)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"the search index ({INDEX}) is corrupt: {problem}")
+        self.problem = problem
+
+
 def looks_like_index_error(error: BaseException) -> bool:
     """Whether `error` may come from a damaged search index (then `index_problem` decides)."""
     text = str(error).lower()
