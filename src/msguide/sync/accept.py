@@ -68,23 +68,7 @@ def accept(
         signature = _usable(signature, source.keys)
         status = verify(raw, signature, source.keys, allow_unsigned=source.allow_unsigned)
     feed = parse(raw, limits)
-    feed_id = feed.source.id
-    if source is not None and source.id is not None and feed_id != source.id:
-        raise _wrong_source(feed_id, source.id)
-    owner = policy.source_for(feed_id)
-    # An ad-hoc URL, or an entry without an id (a person's own feed in settings.toml), could
-    # serve any source's feed: the policy's trust for that source must accept it too.
-    if source is None or source.id is None or (owner is not None and owner.url != source.url):
-        trust = policy.trust_for(feed_id)
-        signature = _usable(signature, trust.keys)
-        status = verify(raw, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
-    assert status is not None
-    provenance = Provenance(
-        origin=origin,
-        signature=signature,
-        signature_state=status.state,
-        signed_by=status.key_id,
-    )
+    provenance = _judged(policy, source, origin, feed.source.id, raw, signature, status)
     result = import_feed(
         store,
         feed,
@@ -149,22 +133,7 @@ def _accept_streamed(
 
     def judge(head: Feed, data: ByteReader) -> Provenance:
         # The checks `accept` makes after parsing, in its order, once the head is read.
-        nonlocal signature, status
-        feed_id = head.source.id
-        if source is not None and source.id is not None and feed_id != source.id:
-            raise _wrong_source(feed_id, source.id)
-        owner = policy.source_for(feed_id)
-        if source is None or source.id is None or (owner is not None and owner.url != source.url):
-            trust = policy.trust_for(feed_id)
-            signature = _usable(signature, trust.keys)
-            status = verify(data, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
-        assert status is not None
-        return Provenance(
-            origin=origin,
-            signature=signature,
-            signature_state=status.state,
-            signed_by=status.key_id,
-        )
+        return _judged(policy, source, origin, head.source.id, data, signature, status)
 
     with path.open("rb") as handle, path.open("rb") as copy:
         if source is not None:  # before a byte is parsed
@@ -181,6 +150,37 @@ def _accept_streamed(
             expected_source=source.id if source is not None else None,
         )
     return Accepted(result, head)
+
+
+def _judged(
+    policy: Policy,
+    source: SourcePolicy | None,
+    origin: str,
+    feed_id: str,
+    data: bytes | ByteReader,
+    signature: bytes | None,
+    status: SignatureStatus | None,
+) -> Provenance:
+    """The checks once the feed's source id is known (`status`: the configured source's own
+    keys' verdict, None for an ad-hoc URL); one place for `accept` and `accept_file`."""
+    from msguide.feed.signature import verify
+
+    if source is not None and source.id is not None and feed_id != source.id:
+        raise _wrong_source(feed_id, source.id)
+    owner = policy.source_for(feed_id)
+    # An ad-hoc URL, or an entry without an id (a person's own feed in settings.toml), could
+    # serve any source's feed: the policy's trust for that source must accept it too.
+    if source is None or source.id is None or (owner is not None and owner.url != source.url):
+        trust = policy.trust_for(feed_id)
+        signature = _usable(signature, trust.keys)
+        status = verify(data, signature, trust.keys, allow_unsigned=trust.allow_unsigned)
+    assert status is not None
+    return Provenance(
+        origin=origin,
+        signature=signature,
+        signature_state=status.state,
+        signed_by=status.key_id,
+    )
 
 
 def _wrong_source(feed_id: str, wanted: str) -> UntrustedFeedError:
