@@ -12,6 +12,7 @@ the whole file with `parse`, which gives the same answer or the same error as ev
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterator
@@ -270,6 +271,21 @@ class _Decoder(json.JSONDecoder):
         self.hooks = strict
 
 
+@contextlib.contextmanager
+def _feed_errors(limits: Limits) -> Iterator[None]:
+    """What the scanner raises, as the sentences `parse` gives for the same mistakes."""
+    try:
+        yield
+    except _TooManyObjectsError as error:
+        raise _too_many(error.what, limits) from None
+    except RecursionError:
+        raise FeedError("the JSON is nested too deeply to be a feed") from None
+    except ValueError as error:
+        if isinstance(error, FeedError):
+            raise
+        raise FeedError(f"not valid JSON: {error}") from None
+
+
 class FeedStream:
     """A feed file opened for streaming: `head` is known, `items()` reads the rest.
 
@@ -297,7 +313,7 @@ class FeedStream:
 
     def _read_head(self) -> Feed:
         window = self._window
-        try:
+        with _feed_errors(self._limits):
             if window.peek() != "{":
                 raise NotStreamable
             window.pos += 1
@@ -314,14 +330,6 @@ class FeedStream:
                 fields[key] = window.value(self._decoder)
                 if window.expect(",}", "Expecting ',' delimiter") == "}":
                     raise NotStreamable  # no items at all: let `parse` say so
-        except _TooManyObjectsError as error:
-            raise _too_many(error.what, self._limits) from None
-        except RecursionError:
-            raise FeedError("the JSON is nested too deeply to be a feed") from None
-        except ValueError as error:
-            if isinstance(error, FeedError):
-                raise
-            raise FeedError(f"not valid JSON: {error}") from None
 
     def _key(self) -> str:
         window = self._window
@@ -358,30 +366,14 @@ class FeedStream:
         So after a mistake the rest is still read (not checked). Too many items are left to
         `parse` (`NotStreamable`), which counts them all for its sentence.
         """
-        try:
+        with _feed_errors(self._limits):
             yield from self._items()
-        except _TooManyObjectsError as error:
-            raise _too_many(error.what, self._limits) from None
-        except RecursionError:
-            raise FeedError("the JSON is nested too deeply to be a feed") from None
-        except ValueError as error:
-            if isinstance(error, FeedError):
-                raise
-            raise FeedError(f"not valid JSON: {error}") from None
 
     def item_ids(self) -> set[str]:
         """The `id` of every item, read without the rules: a quick first pass over bytes that
         were accepted before (a rollback's), where a second stream checks every item."""
-        try:
+        with _feed_errors(self._limits):
             return self._item_ids()
-        except _TooManyObjectsError as error:
-            raise _too_many(error.what, self._limits) from None
-        except RecursionError:
-            raise FeedError("the JSON is nested too deeply to be a feed") from None
-        except ValueError as error:
-            if isinstance(error, FeedError):
-                raise
-            raise FeedError(f"not valid JSON: {error}") from None
 
     def _item_ids(self) -> set[str]:
         window, decoder = self._window, self._decoder
