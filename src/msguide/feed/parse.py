@@ -13,7 +13,7 @@ from msguide.errors import FeedError
 from msguide.feed.format import ITEM, TOP_LEVEL
 from msguide.feed.model import Feed, Item
 from msguide.feed.pathway import check_pathways
-from msguide.feed.rules import RuleError, describe
+from msguide.feed.rules import RuleError, describe, note_first_use
 
 MEGABYTE = 1024 * 1024
 
@@ -261,13 +261,9 @@ def check_item(raw: Any, index: int, first_index: dict[str, int]) -> Item:
     """
     item: Item = ITEM.check(raw)
     where = f"items[{index}]"
-    if item.id in first_index:
-        raise FeedError(
-            f'"{item.id[:60]}" is used twice (first at items[{first_index[item.id]}]); '
-            "every item needs its own id",
-            path=f"{where}.id",
-        )
-    first_index[item.id] = index
+    note_first_use(
+        first_index, item.id, index, listed="items", what="item", path=f"{where}.id", shown=60
+    )
     if item.kind == "contact":
         if not (item.phone or item.email or item.url):
             raise FeedError(

@@ -16,7 +16,7 @@ from typing import Any
 
 from msguide.errors import FeedError
 from msguide.feed.model import Pathway, PathwayChoice, PathwayStep
-from msguide.feed.rules import Choice, Field, Identifier, ListOf, Record, Text
+from msguide.feed.rules import Choice, Field, Identifier, ListOf, Record, Text, note_first_use
 
 # Bounds: a person reads a pathway on one screen a step at a time, and choices are picked with
 # the keys 1-9. Together they keep a feed's pathways to a few thousand JSON objects, inside the
@@ -125,13 +125,9 @@ def check_pathways(pathways: tuple[Pathway, ...], item_ids: Iterable[str]) -> No
     seen: dict[str, int] = {}
     for index, pathway in enumerate(pathways):
         where = f"_msguide.pathways[{index}]"
-        if pathway.id in seen:
-            raise FeedError(
-                f'"{pathway.id}" is used twice (first at _msguide.pathways[{seen[pathway.id]}]); '
-                "every pathway needs its own id",
-                path=f"{where}.id",
-            )
-        seen[pathway.id] = index
+        note_first_use(
+            seen, pathway.id, index, listed="_msguide.pathways", what="pathway", path=f"{where}.id"
+        )
         _check_graph(pathway, known_items, f"{where}._msguide.steps")
 
 
@@ -140,13 +136,14 @@ def _check_graph(pathway: Pathway, known_items: set[str], where: str) -> None:
         raise FeedError("is empty; a pathway needs at least one step", path=where)
     positions: dict[str, int] = {}
     for index, step in enumerate(pathway.steps):
-        if step.id in positions:
-            raise FeedError(
-                f'"{step.id}" is used twice (first at steps[{positions[step.id]}]); '
-                "every step of a pathway needs its own id",
-                path=f"{where}[{index}].id",
-            )
-        positions[step.id] = index
+        note_first_use(
+            positions,
+            step.id,
+            index,
+            listed="steps",
+            what="step of a pathway",
+            path=f"{where}[{index}].id",
+        )
     for index, step in enumerate(pathway.steps):
         _check_step(step, positions, known_items, f"{where}[{index}]")
     _check_reachable(pathway, positions, where)

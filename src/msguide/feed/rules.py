@@ -451,3 +451,24 @@ class Record(Rule):
         if self.doc:
             out["description"] = self.doc
         return out
+
+
+def note_first_use(
+    first: dict[str, int],
+    key: str,
+    index: int,
+    *,
+    listed: str,
+    what: str,
+    path: str,
+    shown: int | None = None,
+) -> None:
+    """Remember that `key` is used at `listed[index]`; refuse it (located at `path`, the key
+    cut to `shown` characters) if it was used before: ids name one item, pathway or step each."""
+    if key in first:
+        raise FeedError(
+            f'"{key[:shown]}" is used twice (first at {listed}[{first[key]}]); '
+            f"every {what} needs its own id",
+            path=path,
+        )
+    first[key] = index
