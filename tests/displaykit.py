@@ -81,7 +81,8 @@ class Rect:
         )
 
 
-def _wait(condition: Any, what: str, timeout: float = START_TIMEOUT) -> Any:
+def wait_for(condition: Any, what: str, timeout: float = START_TIMEOUT) -> Any:
+    """`condition()` once it is true; fails the test after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -185,7 +186,7 @@ class RealDisplay:
             "openbox.log",
             env=self.env(XDG_CONFIG_HOME=str(config)),
         )
-        _wait(
+        wait_for(
             lambda: "window id" in self.xprop_root("_NET_SUPPORTING_WM_CHECK"),
             "openbox to manage the display",
         )
@@ -199,7 +200,9 @@ class RealDisplay:
             env=self.env(QT_QPA_PLATFORM="xcb"),
         )
         usable = SCREEN[1] - self.taskbar
-        _wait(lambda: self.workarea().height == usable, f"the taskbar to reserve {self.taskbar} px")
+        wait_for(
+            lambda: self.workarea().height == usable, f"the taskbar to reserve {self.taskbar} px"
+        )
 
     # --- what X sees ----------------------------------------------------------------------
 
@@ -314,7 +317,7 @@ class MsguideApp:
         line = self._answer()
         assert line.startswith("ready "), line
         self.ready = json.loads(line.removeprefix("ready "))
-        _wait(lambda: self.display.is_viewable(self.window_id), "the window to be mapped", 20)
+        wait_for(lambda: self.display.is_viewable(self.window_id), "the window to be mapped", 20)
 
     @property
     def window_id(self) -> int:
@@ -348,7 +351,7 @@ class MsguideApp:
 
     def wait_until(self, expression: str, timeout: float = 10.0) -> Any:
         """Poll a Python expression in the app until it is truthy; returns its value."""
-        return _wait(lambda: self.run(f"result = {expression}"), expression, timeout)
+        return wait_for(lambda: self.run(f"result = {expression}"), expression, timeout)
 
     def layout(self) -> dict[str, Any]:
         return dict(self.run("result = layout()"))

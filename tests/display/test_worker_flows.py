@@ -8,10 +8,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from displaykit import MsguideApp, RealDisplay
+from displaykit import MsguideApp, RealDisplay, wait_for
 
 HELPLINE_PHONE = "08000 121 700"
 
@@ -24,17 +23,6 @@ def fake_browser(folder: Path) -> tuple[Path, Path]:
     script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{record}"\n')
     script.chmod(0o755)
     return folder, record
-
-
-def wait(condition, what: str, timeout: float = 15.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def keys(display: RealDisplay, *names: str) -> None:
@@ -75,7 +63,7 @@ def test_quick_hide_with_a_dialog_open_hides_everything_and_comes_back_neutral(
     keys(real_display, "F1")  # the keyboard shortcuts: a modal dialog
     app.wait_until("app.activeModalWidget() is not None")
     keys(real_display, "ctrl+shift+h")
-    wait(lambda: not real_display.is_viewable(app.window_id), "the window to be unmapped", 5)
+    wait_for(lambda: not real_display.is_viewable(app.window_id), "the window to be unmapped", 5)
     assert (
         app.run("result = [w.objectName() for w in app.topLevelWidgets() if w.isVisible()]") == []
     )
@@ -89,7 +77,7 @@ def test_quick_hide_with_a_dialog_open_hides_everything_and_comes_back_neutral(
         [sys.executable, "-m", "msguide"], env=env, timeout=60, capture_output=True, check=False
     )
     assert again.returncode == 0, again.stderr
-    wait(lambda: real_display.is_viewable(app.window_id), "the window to come back")
+    wait_for(lambda: real_display.is_viewable(app.window_id), "the window to come back")
     assert app.run("result = window.windowTitle()") == title
     state = app.run(
         "result = [window.search_field.text(), window.detail.detail is None,"
@@ -118,7 +106,7 @@ def test_enter_after_the_news_pane_opens_the_highlighted_result(
         f"window.detail.detail is not None and window.detail.detail.item.url == {result_url!r}"
     )
     real_display.key(app.window_id, "Return")
-    wait(record.exists, "the browser to be asked to open a link")
+    wait_for(record.exists, "the browser to be asked to open a link")
     assert record.read_text().split() == [result_url]
 
 
@@ -143,7 +131,7 @@ def test_a_link_that_cannot_be_opened_shows_its_address_and_copies_it(
     real_display.key(app.window_id, "Down")
     url = app.wait_until("window.detail.detail is not None and window.results_model.hits[0].url")
     real_display.key(app.window_id, "Return")
-    found = wait(
+    found = wait_for(
         lambda: real_display.x(
             "xdotool", "search", "--onlyvisible", "--name", "Link not opened"
         ).split(),
