@@ -22,6 +22,7 @@ from msguide.policy import Policy, SourcePolicy
 from msguide.store.db import Store
 from msguide.store.importer import Provenance, import_feed
 from msguide.store.seed import logical_dump
+from storekit import item_rows
 
 GOOD = 2_300  # more than one import batch (2,000) before the mistake
 
@@ -61,17 +62,6 @@ def policy_for(keys: KeyFiles) -> Policy:
     return Policy(sources=(SourcePolicy(url, "test-source", (keys.public_base64,)),))
 
 
-def items_of(store: Store) -> list[tuple[object, ...]]:
-    with store.read() as connection:
-        return [
-            tuple(row)
-            for row in connection.exec_driver_sql(
-                "SELECT item_id, position, title, summary, content_text, url, fingerprint "
-                "FROM items WHERE source_id = 'test-source' ORDER BY position"
-            )
-        ]
-
-
 def test_a_pack_feed_is_read_item_by_item_into_the_store_a_whole_parse_makes(
     keys: KeyFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -88,11 +78,11 @@ def test_a_pack_feed_is_read_item_by_item_into_the_store_a_whole_parse_makes(
         cache = OfflineCache(ours, tmp_path / "cache", 10**9)
         result = import_pack(ours, cache, pack, policy=policy_for(keys))
         import_feed(whole, parse(raw), raw, Provenance("test"))
-        assert items_of(ours) == items_of(whole)
+        assert item_rows(ours) == item_rows(whole)
         with ours.read() as connection:
             kept = connection.exec_driver_sql("SELECT raw FROM revision_blobs").scalar_one()
     assert bytes(kept) == raw
-    assert len(result.feeds[0].added) == len(items_of(whole)) and result.documents_added == 2
+    assert len(result.feeds[0].added) == len(item_rows(whole)) and result.documents_added == 2
     assert sorted(cache.held()) == sorted([sha(GUIDE), sha(FORM)])
 
 

@@ -16,6 +16,7 @@ from msguide.policy import Policy
 from msguide.store import importer
 from msguide.store.db import Store
 from msguide.store.importer import Provenance, import_feed
+from storekit import item_rows
 
 LIMITS = Limits(max_bytes=64 * 1024 * 1024)
 
@@ -29,17 +30,6 @@ def big_feed(count: int, sequence: int = 1) -> bytes:
     document = feed_document(items=items)
     document["_msguide"]["sequence"] = sequence
     return to_bytes(document)
-
-
-def rows(store: Store) -> list[tuple[object, ...]]:
-    with store.read() as connection:
-        return [
-            tuple(r)
-            for r in connection.exec_driver_sql(
-                "SELECT item_id, position, title, summary, content_text, fingerprint "
-                "FROM items WHERE source_id = 'test-source' ORDER BY position"
-            )
-        ]
 
 
 def test_a_streamed_import_stores_what_a_whole_import_stores(tmp_path: Path) -> None:
@@ -56,7 +46,7 @@ def test_a_streamed_import_stores_what_a_whole_import_stores(tmp_path: Path) -> 
                 expected.changed,
                 expected.removed,
             )
-            assert rows(ours) == rows(whole)
+            assert item_rows(ours) == item_rows(whole)
             with ours.read() as connection:
                 kept = connection.exec_driver_sql(
                     "SELECT raw FROM revision_blobs ORDER BY revision_id DESC LIMIT 1"
@@ -106,14 +96,14 @@ def test_a_rollback_reads_the_kept_bytes_item_by_item_in_little_memory(
         import_feed(only, parse(first, LIMITS), first, Provenance("test"))
         import_feed(store, parse(first, LIMITS), first, Provenance("test"))
         import_feed(store, parse(second, LIMITS), second, Provenance("test"))
-        at_second = rows(store)
+        at_second = item_rows(store)
 
         def refuse(*_args: object, **_kwargs: object) -> None:
             raise AssertionError("the kept bytes were parsed whole")
 
         monkeypatch.setattr(importer, "parse", refuse)
         peak = traced_peak(lambda: importer.rollback(store, "test-source", 1))
-        assert rows(store) == rows(only)
+        assert item_rows(store) == item_rows(only)
         importer.rollback(store, "test-source", 2)
-        assert rows(store) == at_second
+        assert item_rows(store) == at_second
     assert peak < len(first), f"{peak / 1e6:.1f} MB to roll back a {len(first) / 1e6:.1f} MB feed"

@@ -22,6 +22,7 @@ from msguide.sync.controller import SyncController
 from msguide.sync.download import PREFIX
 from msguide.sync.outcome import SourceOutcome
 from msguide.sync.state import SyncStateFile
+from storekit import item_rows
 
 GOOD = 2_300  # more than one import batch (2,000) before the mistake
 
@@ -56,17 +57,6 @@ def sync(qtbot: Any, store: Store, server: FeedServer, keys: KeyFiles, tmp_path:
 
 def downloads(store: Store) -> list[Path]:
     return sorted(store.path.parent.glob(PREFIX + "*"))
-
-
-def items_of(store: Store) -> list[tuple[object, ...]]:
-    with store.read() as connection:
-        return [
-            tuple(row)
-            for row in connection.exec_driver_sql(
-                "SELECT item_id, position, title, summary, content_text, url, fingerprint "
-                "FROM items WHERE source_id = 'test-source' ORDER BY position"
-            )
-        ]
 
 
 def blobs_of(store: Store) -> list[bytes]:
@@ -106,7 +96,7 @@ def test_a_synced_feed_is_read_item_by_item_into_the_store_a_whole_parse_makes(
             [outcome], _ = sync(qtbot, store, server, keys, tmp_path)
             assert outcome.status == "updated", outcome.message
             import_feed(whole, parse(raw, Limits()), raw, Provenance(origin="test"))
-            assert items_of(store) == items_of(whole)
+            assert item_rows(store) == item_rows(whole)
             assert blobs_of(store) == blobs_of(whole)  # each revision's exact bytes
     assert outcome.result is not None
     assert len(outcome.result.removed) == 20 and len(outcome.result.changed) == 1
