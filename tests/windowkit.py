@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -43,6 +45,16 @@ def open_window(qtbot: QtBot, home: Path) -> Iterator[WindowFactory]:
 @pytest.fixture
 def window(open_window: WindowFactory) -> MainWindow:
     return open_window()[0]
+
+
+@pytest.fixture
+def opened_links(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The addresses the app asks the system to open, in order (nothing is really opened)."""
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(QUrl(url).toString()) or True
+    )
+    return opened
 
 
 def type_query(qtbot: QtBot, window: MainWindow, text: str) -> None:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from windowkit import WindowFactory, open_window, window
+from windowkit import WindowFactory, open_window, opened_links, window
 
-__all__ = ["WindowFactory", "open_window", "window"]
+__all__ = ["WindowFactory", "open_window", "opened_links", "window"]

@@ -3,9 +3,7 @@ the same row, after F6 into the news pane and back; view shortcuts never hide th
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -25,12 +23,8 @@ def selected_rows(view) -> list[int]:  # type: ignore[no-untyped-def]
 
 
 def test_after_f6_into_news_and_back_actions_target_the_highlighted_result(
-    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, opened_links: list[str]
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(
-        QDesktopServices, "openUrl", lambda url: opened.append(QUrl(url).toString()) or True
-    )
     window.activateWindow()
     qtbot.waitUntil(lambda: window.news.model.rowCount() > 0, timeout=5000)
     type_query(qtbot, window, "victim pathway")
@@ -62,7 +56,7 @@ def test_after_f6_into_news_and_back_actions_target_the_highlighted_result(
     assert selected_rows(window.news.view) == []
 
     qtbot.keyClick(window.results_view, Qt.Key.Key_Return)
-    assert opened == [result.url]
+    assert opened_links == [result.url]
     press(qtbot, window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | shift)
     assert QApplication.clipboard().text() == result.url
     press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
@@ -96,12 +90,8 @@ def test_hiding_the_news_pane_hands_the_detail_pane_back_to_the_results(
 
 
 def test_enter_opens_the_highlighted_row_before_its_detail_arrives(
-    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, opened_links: list[str]
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(
-        QDesktopServices, "openUrl", lambda url: opened.append(QUrl(url).toString()) or True
-    )
     window.activateWindow()
     type_query(qtbot, window, "nrm")
     with qtbot.waitSignal(window.detailShown, timeout=5000):
@@ -109,7 +99,7 @@ def test_enter_opens_the_highlighted_row_before_its_detail_arrives(
     # Down then Enter at once: the detail of row 1 has not arrived yet (it loads on a worker).
     qtbot.keyClick(window.results_view, Qt.Key.Key_Down)
     qtbot.keyClick(window.results_view, Qt.Key.Key_Return)
-    assert opened == [window.results_model.hits[1].url]
+    assert opened_links == [window.results_model.hits[1].url]
     qtbot.waitUntil(
         lambda: (
             window.detail.detail is not None

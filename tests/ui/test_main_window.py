@@ -6,8 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QListView, QTreeView
 from pytestqt.qtbot import QtBot
 
@@ -235,12 +234,8 @@ def test_viewing_news_lowers_the_unread_count(qtbot: QtBot, window: MainWindow) 
 
 
 def test_keyboard_only_search_to_open(
-    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, opened_links: list[str]
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr(
-        QDesktopServices, "openUrl", lambda url: opened.append(QUrl(url).toString()) or True
-    )
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is window.search_field
@@ -249,7 +244,7 @@ def test_keyboard_only_search_to_open(
         qtbot.keyClick(window.search_field, Qt.Key.Key_Down)
     assert QApplication.focusWidget() is window.results_view
     qtbot.keyClick(window.results_view, Qt.Key.Key_Return)
-    assert opened == [
+    assert opened_links == [
         "https://www.gov.uk/government/publications/support-for-victims-of-human-trafficking"
     ]
 
