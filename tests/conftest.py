@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -45,6 +46,32 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store.open(tmp_path / "store.sqlite")
     yield opened
     opened.close()
+
+
+# Qt's application font is process-wide and a window's zoom sets it (the settings dialog,
+# Ctrl+=): without this, a test that zooms leaves every later window in the process at the
+# bigger text size, and layout tests then measure a different window than they do alone.
+_STARTING_FONT: list[Any] = []
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp: object) -> object:
+    """pytest-qt's application; the font it starts with is kept to put back after each test."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    _STARTING_FONT.append(QFont(QApplication.font()))
+    return qapp
+
+
+@pytest.fixture(autouse=True)
+def _application_font_put_back() -> Iterator[None]:
+    yield
+    if _STARTING_FONT:
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.font() != _STARTING_FONT[0]:
+            QApplication.setFont(_STARTING_FONT[0])
 
 
 @dataclass

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QListView, QTreeView
 from pytestqt.qtbot import QtBot
 
@@ -289,6 +290,16 @@ def test_zoom_is_kept_across_restarts(qtbot: QtBot, open_window: WindowFactory) 
     assert again.zoom == 125
     qtbot.keyClick(again, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert again.zoom == 100
+
+
+def test_a_zoom_left_by_the_test_before_does_not_reach_this_ones_window(window: MainWindow) -> None:
+    # The test above ends with Qt's process-wide application font at 125% of the platform's
+    # (its second window took the zoomed font as its base). tests/conftest.py puts the font
+    # back after every test, so this window, like one in a new process, starts at the
+    # platform's size: otherwise every later window test in this run measures bigger text.
+    platform = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    assert window.base_point_size == pytest.approx(platform.pointSizeF())
+    assert QApplication.font().pointSizeF() == pytest.approx(platform.pointSizeF())
 
 
 def test_sidebar_choice_and_layout_are_restored(qtbot: QtBot, open_window: WindowFactory) -> None:
