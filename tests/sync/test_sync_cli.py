@@ -226,12 +226,13 @@ def test_an_unreachable_server_is_offline_and_says_which_content_is_shown(
     policy.source(server.url(), keys)
     sync_json(cli)
     before = snapshot(store_path)
-    with socket.socket() as probe:  # a port that nothing listens on
+    # A port that nothing listens on: bound, never listening, and kept until the sync is done,
+    # so no server another test (or process) starts meanwhile can be given it.
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    policy.source(f"http://127.0.0.1:{closed_port}/feed.json", keys)
-
-    outcome = sync_json(cli, expected_code=4)
+        policy.source(f"http://127.0.0.1:{closed_port}/feed.json", keys)
+        outcome = sync_json(cli, expected_code=4)
     assert outcome["status"] == "offline" and outcome["source"] == "test-source"
     assert "the content from 2025-04-01 is still shown" in outcome["message"]
     assert outcome["content_date"] == "2025-04-01T09:00:00Z"
