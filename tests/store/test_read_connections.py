@@ -82,7 +82,7 @@ def test_a_connection_that_failed_is_not_reused(store: Store) -> None:
 
 
 def test_an_interrupted_query_stops_at_once_and_its_connection_is_kept(store: Store) -> None:
-    started = threading.Event()
+    running = threading.Event()
     outcome: list[BaseException] = []
     holder: list[sqlite3.Connection] = []
 
@@ -90,15 +90,20 @@ def test_an_interrupted_query_stops_at_once_and_its_connection_is_kept(store: St
         try:
             with store.read() as connection:
                 holder.append(connection.raw)
-                started.set()
-                connection.exec_driver_sql(ENDLESS).all()
+                # SQLite calls this while the query runs: an interrupt before it starts would
+                # be a no-op (and the query would run for minutes), however long a busy machine
+                # takes to get this thread there.
+                connection.raw.set_progress_handler(lambda: running.set() or 0, 1000)
+                try:
+                    connection.exec_driver_sql(ENDLESS).all()
+                finally:
+                    connection.raw.set_progress_handler(None, 0)
         except BaseException as error:
             outcome.append(error)
 
     worker = threading.Thread(target=long_read)
     worker.start()
-    assert started.wait(10)
-    time.sleep(0.05)
+    assert running.wait(30)
     began = time.perf_counter()
     holder[0].interrupt()
     worker.join(10)
