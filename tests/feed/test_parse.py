@@ -195,10 +195,10 @@ def test_million_item_feed_is_refused_quickly_without_eating_memory() -> None:
         + b",".join([b'{"id":"x"}'] * 1_000_000)
         + b"]}"
     )
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine stretches only the wall clock
     with pytest.raises(FeedError, match="far more objects"):
         parse(raw)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     tracemalloc.start()
     with pytest.raises(FeedError, match="far more objects"):
         parse(raw)
