@@ -50,7 +50,10 @@ def walk(accessible, depth, out):
 EVENTS = ("object:announcement", "object:property-change:accessible-name")
 
 
-def listen(wanted, seconds):
+def listen(wanted, seconds, until=None):
+    """Record msguide's events until one carries the text `until` (the test's mark: every
+    event the app sent before it has arrived, as D-Bus keeps one sender's order), or at most
+    `seconds`."""
     from gi.repository import GLib
 
     events = []
@@ -62,6 +65,8 @@ def listen(wanted, seconds):
                 return
             text = event.any_data if isinstance(event.any_data, str) else event.source.name
             events.append({"type": event.type, "text": text or ""})
+            if until is not None and text == until:
+                pyatspi.Registry.stop()
         except Exception as error:  # a source that went away mid-event
             events.append({"type": "error", "text": str(error)})
 
@@ -76,7 +81,7 @@ def listen(wanted, seconds):
 def main():
     wanted = sys.argv[1]
     if len(sys.argv) > 3 and sys.argv[2] == "--listen":
-        listen(wanted, float(sys.argv[3]))
+        listen(wanted, float(sys.argv[3]), sys.argv[5] if sys.argv[4:5] == ["--until"] else None)
         return
     desktop = pyatspi.Registry.getDesktop(0)
     nodes = []

@@ -32,6 +32,13 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 BUS_LAUNCHERS = ("/usr/libexec/at-spi-bus-launcher", "/usr/lib/at-spi2-core/at-spi-bus-launcher")
 APP_NAME = "msguide"
 READ_TIMEOUT = 60.0
+# A recording ends when the test's mark is heard (`Listening.heard`); this only bounds a failure.
+LISTEN_AT_MOST = 45.0
+MARK = "msguide tests: end of the recording"
+# Nothing waits to be announced: no label's settle timer (msguide.ui.announce) is running.
+NOTHING_PENDING = (
+    "not any(t.isActive() for t in window.findChildren(QtCore.QTimer, 'announceTimer'))"
+)
 
 
 def _bus_launcher() -> str | None:
@@ -170,10 +177,19 @@ class AccessibilityBus:
             for n in answer["nodes"]
         ]
 
-    def listen(self, seconds: float) -> Listening:
-        """Start recording what msguide announces and renames for `seconds` (see `Listening`)."""
+    def listen(self, seconds: float = LISTEN_AT_MOST) -> Listening:
+        """Start recording what msguide announces and renames, until `Listening.heard` ends it
+        (or at most `seconds`)."""
         process = subprocess.Popen(
-            [SYSTEM_PYTHON, str(HERE / "a11y_reader.py"), APP_NAME, "--listen", str(seconds)],
+            [
+                SYSTEM_PYTHON,
+                str(HERE / "a11y_reader.py"),
+                APP_NAME,
+                "--listen",
+                str(seconds),
+                "--until",
+                MARK,
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -201,17 +217,26 @@ class AccessibilityBus:
 
 
 class Listening:
-    """A running AT-SPI event listener; `events()` waits for it to end and returns what it
-    heard: (event type, text) pairs, announcements and accessible-name changes."""
+    """A running AT-SPI event listener; `heard(app)` ends it and returns what it heard:
+    (event type, text) pairs, announcements and accessible-name changes."""
 
     def __init__(self, process: subprocess.Popen[str]) -> None:
         self.process = process
 
-    def events(self) -> list[tuple[str, str]]:
+    def heard(self, app: MsguideApp) -> list[tuple[str, str]]:
+        """Everything `app` sent up to now. Not a fixed time, which a busy machine outruns:
+        once nothing waits to be announced in the app (call this after what the test waits
+        for has happened there), the app announces MARK, and the listener stops on hearing
+        it; D-Bus delivers one sender's messages in order, so all earlier events are in."""
+        app.wait_until(NOTHING_PENDING)
+        app.run(f"from msguide.ui.announce import announce\nannounce(window, {MARK!r})")
         out, err = self.process.communicate(timeout=READ_TIMEOUT)
         if self.process.returncode != 0:
             raise RuntimeError(f"the AT-SPI listener failed: {err[-2000:]}")
-        return [(e["type"], e["text"]) for e in json.loads(out)["events"]]
+        events = [(e["type"], e["text"]) for e in json.loads(out)["events"]]
+        marks = [n for n, (kind, text) in enumerate(events) if text == MARK]
+        assert marks, f"the mark never arrived in {LISTEN_AT_MOST:.0f} s: {events}"
+        return events[: marks[0]]
 
 
 @pytest.fixture
