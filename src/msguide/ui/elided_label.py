@@ -1,7 +1,11 @@
 """A one-line label that gives way when the window is narrow: the text is cut with "…" to the
 room there is, and the whole text stays in `text()` (what screen readers read) and, while it is
 cut, in the tooltip. Status-bar texts use it, so they never set the window's minimum width, and
-the detail pane's link address (an address has no spaces to wrap at)."""
+the detail pane's link address (an address has no spaces to wrap at).
+
+A text may come with a compact wording (`setText(text, compact=…)`), shown instead of cutting
+the whole one when the whole does not fit: cut, "Hampshire & Isle of Wight Modern Slavery
+Partnership: publ…" loses what the line is for; the compact form says it first."""
 
 from __future__ import annotations
 
@@ -26,10 +30,14 @@ class ElidedLabel(QLabel):
         self.setWordWrap(False)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.details = ""
+        self.compact = ""
 
-    def setText(self, text: str) -> None:
+    def setText(self, text: str, compact: str = "") -> None:
+        """`compact`: a shorter wording of `text` for when the whole does not fit."""
+        self.compact = compact
         super().setText(text)
         self._update_tooltip()
+        self.update()  # the same text with another compact form: QLabel would not repaint
 
     def set_details(self, details: str) -> None:
         """More than the text says, for the tooltip (after the whole text when it is cut)."""
@@ -44,11 +52,16 @@ class ElidedLabel(QLabel):
         return QSize(min(width, whole.width()), whole.height())
 
     def is_elided(self) -> bool:
-        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+        """Whether less than the whole text is painted (cut, or its compact form)."""
+        return self.shown_text() != self.text()
 
     def shown_text(self) -> str:
-        """The text as painted: cut to fit, or whole."""
-        return self.fontMetrics().elidedText(self.text(), self.mode, self.contentsRect().width())
+        """The text as painted: whole, else its compact form, cut to fit if need be."""
+        metrics = self.fontMetrics()
+        room = self.contentsRect().width()
+        if metrics.horizontalAdvance(self.text()) <= room:
+            return self.text()
+        return metrics.elidedText(self.compact or self.text(), self.mode, room)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QSizePolicy,
     QStatusBar,
     QToolBar,
     QToolButton,
@@ -47,6 +48,7 @@ ZOOM_STEPS = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 VIEW_RECORD_DELAY_MS = 1500
 SETTLE_FALLBACK_MS = 1000
 SEARCH_PLACEHOLDER = "Search guidance, contacts and news (Ctrl+F)"
+CONTENT_GAP = 16  # px between the status bar's result count and its content line
 
 
 class MainWindow(QMainWindow):
@@ -302,14 +304,23 @@ class MainWindow(QMainWindow):
         from msguide.ui.elided_label import ElidedLabel
 
         status = self.statusBar()
-        # Both give way to a narrow window (cut with "…", the whole text in the tooltip).
+        # Both give way to a narrow window (cut with "…", the whole text in the tooltip). The
+        # count keeps its whole width ("Did you mean …" is part of it); the content's line
+        # takes what is left, in its compact form where the whole does not fit.
         self.count_label = ElidedLabel("resultCount")
         self.count_label.setAccessibleDescription("Number of results")
         self.content_label = ElidedLabel("contentStatus")
         self.content_label.setAccessibleDescription("Content loaded")
         self.content_label.setText("Opening your content…")
-        status.addWidget(self.count_label, 1)
-        status.addPermanentWidget(self.content_label, 2)
+        self.content_label.setSizePolicy(
+            QSizePolicy.Policy.Ignored, self.content_label.sizePolicy().verticalPolicy()
+        )
+        self.content_label.setContentsMargins(CONTENT_GAP, 0, 0, 0)  # not run into the count
+        # Neither is permanent: a message (show_message) is painted left of the first
+        # permanent widget, and takes the place of these two while it shows. With the content
+        # line permanent, it took the whole bar and the messages were never seen.
+        status.addWidget(self.count_label)
+        status.addWidget(self.content_label, 1)
 
     def _action(
         self,
@@ -758,23 +769,10 @@ class MainWindow(QMainWindow):
             self.news.set_unread(unread)
 
     def _statuses_loaded(self, statuses: list[SourceStatus]) -> None:
-        from msguide.ui.text import human_date
+        from msguide.ui.content_status import content_status
 
-        parts = []
-        for status in statuses:
-            if status.sequence is None:
-                continue
-            text = (
-                f"{status.name}: published {human_date(status.published)}, "
-                f"revision {status.sequence}"
-            )
-            if status.expired:
-                text += " (content may be out of date)"
-            parts.append(text)
-        text = "; ".join(parts) or "No content loaded"
-        if self.service.read_only:
-            text += " · read-only"
-        self.content_label.setText(text)
+        text, compact = content_status(statuses, read_only=self.service.read_only)
+        self.content_label.setText(text, compact=compact)
         self.expiry_notices.update(statuses)
         self.statusShown.emit()
 
