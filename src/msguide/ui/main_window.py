@@ -147,7 +147,8 @@ class MainWindow(QMainWindow):
         )
         self.pathway_ui = install_pathways(self)  # issue 17: "What to do now"
         install_admin_tools(self)
-        install_practice_tools(self)  # issue 17: spelling, favourites file, print, copy as text
+        # issue 17: spelling, favourites file, print, copy as text
+        self.practice = install_practice_tools(self)
         self.focus_rings = install_focus_rings(self)
         apply_tab_order(self)  # last: panes moved into place above change the tab chain
 
@@ -191,7 +192,10 @@ class MainWindow(QMainWindow):
         from msguide.ui.results import ResultDelegate, ResultListModel
         from msguide.ui.sidebar import SidebarModel
 
-        self.notice = plain_label("noticeBar", selectable=False)
+        # Selectable, so it takes the focus: F6 brings a screen reader to what it says (its
+        # Dismiss button alone says nothing of it), and its text can be copied.
+        self.notice = plain_label("noticeBar", selectable=True)
+        self.notice.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.notice.setAccessibleDescription("Notice")
         self.notice.setFrameShape(QLabel.Shape.StyledPanel)
         self.notice.setMargin(6)
@@ -829,6 +833,10 @@ class MainWindow(QMainWindow):
 
         self.panes = PaneCycle()
         self.panes.register("search", self.search_bar, lambda: self.search_field)
+        # Its text first, then Dismiss (Tab); hidden, it is skipped.
+        self.panes.register(
+            "notice", self.notice_area, lambda: first_focusable([self.notice, self.notice_close])
+        )
         self.panes.register("sidebar", self.sidebar, lambda: self.sidebar)
         self.panes.register("results", self.results_column, self.results_stack.currentWidget)
         self.panes.register("details", self.detail, self.detail.focus_target)
