@@ -25,12 +25,15 @@ def source(name: str, expires: str | None, sequence: int | None = 3) -> SourceSt
 def test_one_source_current_and_expired() -> None:
     assert content_status([source("A partnership", FUTURE)], read_only=False) == (
         "A partnership: published 28 November 2026, revision 3",
-        "Published 28 November 2026, revision 3",
+        ("Published 28 November 2026, revision 3", "Revision 3"),
     )
     assert content_status([source("A partnership", PAST)], read_only=True) == (
         "A partnership: published 28 November 2026, revision 3 (content may be out of date)"
         " · read-only",
-        "May be out of date: published 28 November 2026, revision 3 · read-only",
+        (
+            "May be out of date: published 28 November 2026, revision 3 · read-only",
+            "Content may be out of date · read-only",
+        ),
     )
 
 
@@ -41,11 +44,12 @@ def test_several_sources_are_counted_and_sources_with_no_content_left_out() -> N
         "A: published 28 November 2026, revision 3 (content may be out of date); "
         "B: published 28 November 2026, revision 3"
     )
-    assert compact == "1 of 2 sources may be out of date"
+    assert compact == ("1 of 2 sources may be out of date",)
     assert (
-        content_status(statuses[1:], read_only=False)[1] == "Published 28 November 2026, revision 3"
+        content_status(statuses[1:], read_only=False)[1][0]
+        == "Published 28 November 2026, revision 3"
     )
     assert content_status([source("A", None), source("B", None)], read_only=False)[1] == (
-        "Content from 2 sources"
+        "Content from 2 sources",
     )
-    assert content_status([], read_only=False) == ("No content loaded", "")
+    assert content_status([], read_only=False) == ("No content loaded", ())

@@ -3,11 +3,14 @@ room there is, and the whole text stays in `text()` (what screen readers read) a
 cut, in the tooltip. Status-bar texts use it, so they never set the window's minimum width, and
 the detail pane's link address (an address has no spaces to wrap at).
 
-A text may come with a compact wording (`setText(text, compact=…)`), shown instead of cutting
-the whole one when the whole does not fit: cut, "Hampshire & Isle of Wight Modern Slavery
-Partnership: publ…" loses what the line is for; the compact form says it first."""
+A text may come with compact wordings (`setText(text, compact=[…])`, longest first): the
+longest that fits is shown instead of cutting the whole text, since cut, "Hampshire & Isle of
+Wight Modern Slavery Partnership: publ…" loses what the line is for. Only the shortest is ever
+cut."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
@@ -30,11 +33,11 @@ class ElidedLabel(QLabel):
         self.setWordWrap(False)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.details = ""
-        self.compact = ""
+        self.compact: tuple[str, ...] = ()
 
-    def setText(self, text: str, compact: str = "") -> None:
-        """`compact`: a shorter wording of `text` for when the whole does not fit."""
-        self.compact = compact
+    def setText(self, text: str, compact: Sequence[str] = ()) -> None:
+        """`compact`: shorter wordings of `text`, longest first, for when it does not fit."""
+        self.compact = tuple(compact)
         super().setText(text)
         self._update_tooltip()
         self.update()  # the same text with another compact form: QLabel would not repaint
@@ -56,12 +59,13 @@ class ElidedLabel(QLabel):
         return self.shown_text() != self.text()
 
     def shown_text(self) -> str:
-        """The text as painted: whole, else its compact form, cut to fit if need be."""
+        """The text as painted: whole, else the longest compact form that fits, else the
+        shortest cut to fit."""
         metrics = self.fontMetrics()
         room = self.contentsRect().width()
-        if metrics.horizontalAdvance(self.text()) <= room:
-            return self.text()
-        return metrics.elidedText(self.compact or self.text(), self.mode, room)
+        forms = (self.text(), *self.compact)
+        fitting = (form for form in forms if metrics.horizontalAdvance(form) <= room)
+        return next(fitting, None) or metrics.elidedText(forms[-1], self.mode, room)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
