@@ -153,3 +153,27 @@ def test_a_focused_labels_ring_leaves_its_text_clear(qtbot: QtBot, window: MainW
         assert name in checked
     crowded = {name: room for name, room in checked.items() if min(room) < RING_WIDTH + 1}
     assert crowded == {}
+
+
+def test_tab_reaches_check_for_updates_the_notice_and_the_spelling_suggestion_in_order(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Across the top of the window: the search bar's three controls (a tool bar's own
+    buttons take no focus, so Check for updates was skipped), then the notice's text and its
+    Dismiss, then the "Did you mean" button (it was outside the window's reading order)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.sync_ui.action.isEnabled, timeout=5000)
+    window.show_notice("Your IT team has set this computer's settings.")
+    spelling = window.practice.spelling
+    with qtbot.waitSignal(spelling.shown, timeout=5000, check_params_cb=lambda s: s != ""):
+        type_query(qtbot, window, "trafiking")
+    names = [w.objectName() for w in tab_chain(qtbot, window)]
+    assert names[:7] == [
+        "searchField",
+        "quickHideButton",
+        "syncButton",
+        "noticeBar",
+        "noticeClose",
+        "spellingButton",
+        "sidebar",
+    ]

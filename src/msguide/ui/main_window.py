@@ -137,6 +137,10 @@ class MainWindow(QMainWindow):
         self.news_toggle.triggered.connect(self._news_toggled)
         self.sync_ui: SyncUi = SyncUi(self)
         self.search_bar.addAction(self.sync_ui.action)
+        # A tool bar's own buttons take no focus: Tab reached Hide beside it, never this one.
+        self.sync_button = self.search_bar.widgetForAction(self.sync_ui.action)
+        self.sync_button.setObjectName("syncButton")
+        self.sync_button.setFocusPolicy(QtCore.Qt.FocusPolicy.TabFocus)
         self.file_menu.insertAction(self.quit_action, self.sync_ui.action)
         self.file_menu.insertSeparator(self.quit_action)
         self.offline_ui: OfflineUi = OfflineUi(self)
