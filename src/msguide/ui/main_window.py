@@ -175,6 +175,12 @@ class MainWindow(QMainWindow):
             "Press Down to move to the results, Escape to clear."
         )
         self.search_field.setClearButtonEnabled(True)
+        # Qt's clear button has no text, so a screen reader met an unnamed button there; its
+        # action's text is the button's name (and its tooltip).
+        clear = self.search_field.findChild(QAction, "_q_qlineeditclearaction")
+        if clear is not None:
+            clear.setText("Clear the search")
+            clear.setToolTip("Clear the search (Escape)")
         self.search_field.setMinimumWidth(280)
         bar.addWidget(self.search_field)
         self.hide_button = QToolButton()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QDockWidget,
     QHBoxLayout,
@@ -70,6 +71,12 @@ class NewsDock(QDockWidget):
         layout.addWidget(self.view, 1)
         self.setWidget(body)
         self.set_unread(0)
+        # Qt's own words for its title bar's close button speak of a "dock widget".
+        close = self.findChild(QAbstractButton, "qt_dockwidget_closebutton")
+        if close is not None:
+            close.setAccessibleName("Close the news pane")
+            close.setAccessibleDescription("View, News pane (Ctrl+Shift+N) shows it again")
+            close.setToolTip("Close the news pane (Ctrl+Shift+N shows it again)")
 
     def set_collapsed(self, collapsed: bool) -> None:
         """Fold the list away (the pane keeps its title and buttons) or show it again."""
