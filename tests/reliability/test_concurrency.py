@@ -330,3 +330,44 @@ def test_a_refused_import_in_one_thread_does_not_disturb_readers(tmp_path: Path)
                 load(store, revision(ITEMS + 1, 1))
     assert readers.errors == [] and set(readers.seen) == {2}
     assert content(path) == expected
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_an_empty_search_beside_a_writer_never_calls_the_index_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal: str
+) -> None:
+    """The first search of a session that finds nothing reads the whole index (it may be
+    damaged silently). A writer committing meanwhile is not damage: the check must see one
+    snapshot, or none, and never report the writer's half-way state as a broken index."""
+    if journal == "delete":
+        monkeypatch.setenv(FAKE_REMOTE_ENV, "1")
+    path = store_at(tmp_path / "store.sqlite", OLD, NEW)
+    stop = threading.Event()
+    writes = Counter[str]()
+
+    def write() -> None:
+        with Store.open(path) as writer:
+            while not stop.is_set():
+                rollback(writer, "test-source", 1 + writes["rollbacks"] % 2)
+                writes["rollbacks"] += 1
+                time.sleep(0.005)  # a rollback journal's checks need a moment between writes
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    checked = errors = 0
+    try:
+        start = time.monotonic()
+        while time.monotonic() < start + 3 or checked < 5 or writes["rollbacks"] < 4:
+            assert time.monotonic() < start + 60, f"{checked} checks, {writes} in a minute"
+            with Store.open(path) as store:  # each a new session: the check runs again
+                try:
+                    with store.read() as connection:
+                        search(connection, "nowordlikethis", Filters(), limit=5)
+                except StorageError:
+                    errors += 1
+                checked += store._index_sound  # the check ran to its end, found it sound
+    finally:
+        stop.set()
+        writer.join(timeout=60)
+    assert errors == 0, f"{errors} of the sessions called a sound index damaged"
+    assert checked > 0 and writes["rollbacks"] >= 4  # the checks ran beside the writes

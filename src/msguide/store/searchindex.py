@@ -49,21 +49,32 @@ def index_problem(raw: sqlite3.Connection, *, thorough: bool, writable: bool) ->
     `thorough` reads all of it (FTS5 integrity-check where the connection may write, else a
     scan of every term, which works read-only). Raises `sqlite3.OperationalError` when the
     store is locked (integrity-check needs the write lock).
+
+    Everything is read in one transaction, so another connection's commit cannot fall between
+    two reads: the items counted before a commit and the index after it would disagree, and
+    a rollback journal's writer could lock FTS5 out half-way through opening the index (which
+    FTS5 reports as "vtable constructor failed", not as a busy store).
     """
     try:
-        items = int(raw.execute("SELECT count(*) FROM items").fetchone()[0])
-        indexed = int(raw.execute(f"SELECT count(*) FROM {INDEX}_docsize").fetchone()[0])
-        if indexed != items:
-            return f"the index lists {indexed} items, the store holds {items}"
-        raw.execute(f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH 'a* OR e*' LIMIT 1").fetchall()
-        if thorough:
-            _read_all(raw, writable=writable)
+        with _rolled_back(raw):
+            return _probe(raw, thorough=thorough, writable=writable)
     except sqlite3.Error as error:
         if _busy(error):
             raise  # another msguide holds the store: that says nothing about the index
         return str(error)
     except UnicodeDecodeError:  # SQLite's message quoted damaged text
         return "its error message is not UTF-8 text"
+
+
+def _probe(raw: sqlite3.Connection, *, thorough: bool, writable: bool) -> str | None:
+    # The first read takes the snapshot (and, with a rollback journal, the shared lock).
+    items = int(raw.execute("SELECT count(*) FROM items").fetchone()[0])
+    indexed = int(raw.execute(f"SELECT count(*) FROM {INDEX}_docsize").fetchone()[0])
+    if indexed != items:
+        return f"the index lists {indexed} items, the store holds {items}"
+    raw.execute(f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH 'a* OR e*' LIMIT 1").fetchall()
+    if thorough:
+        _read_all(raw, writable=writable)
     return None
 
 
