@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QListView, QTreeView
 from pytestqt.qtbot import QtBot
 
@@ -333,6 +334,21 @@ def test_f1_lists_the_shortcuts(window: MainWindow) -> None:
     assert "Ctrl+Shift+C" in lines["Copy link"]
     assert "F1" in lines["Keyboard shortcuts"]
     assert "Ctrl+Shift+H" in lines["Quick hide"]
+
+
+def test_f1_lists_every_shortcut_the_window_answers_to(window: MainWindow) -> None:
+    """Ctrl+Shift+N (View ▸ News pane) was missing: the pane's action is only in the menu."""
+    from msguide.ui.shortcuts import shortcut_lines
+
+    lines = shortcut_lines(window.shortcut_actions())
+    listed = {key for keys, _ in lines for key in keys.split(" or ")}
+    keys = {
+        key.toString(QKeySequence.SequenceFormat.NativeText)
+        for action in window.findChildren(QAction)
+        for key in action.shortcuts()
+    }
+    assert "Ctrl+Shift+N" in keys
+    assert sorted(key for key in keys if key not in listed) == []
 
 
 def test_news_pane_choice_is_kept_across_restarts(qtbot: QtBot, open_window: WindowFactory) -> None:

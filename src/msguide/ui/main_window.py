@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QSizePolicy,
     QStatusBar,
     QToolBar,
@@ -894,7 +895,15 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from msguide.ui.shortcuts import ShortcutsDialog
 
-        ShortcutsDialog(self.actions(), self).exec()
+        ShortcutsDialog(self.shortcut_actions(), self).exec()
+
+    def shortcut_actions(self) -> list[QAction]:
+        """The window's actions, then those only in its menus (View ▸ News pane's
+        Ctrl+Shift+N is the news pane's own action): F1 lists them all."""
+        actions = self.actions()
+        for menu in self.menuBar().findChildren(QMenu):
+            actions += [a for a in menu.actions() if a not in actions]
+        return actions
 
     def _news_toggled(self, visible: bool) -> None:
         """View ▸ News pane is the same choice as the setting, so the two never disagree."""
