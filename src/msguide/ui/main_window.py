@@ -428,7 +428,6 @@ class MainWindow(QMainWindow):
             )
             self.go_actions.append(action)
         self.news_toggle = self.news.toggleViewAction()
-        self.news_toggle.setText("&News pane")
         self.news_toggle.setShortcut(QKeySequence("Ctrl+Shift+N"))
 
         self.hide_button.setDefaultAction(self.hide_action)

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from msguide.ui.content import ContentService
 from msguide.ui.results import ResultDelegate, ResultListModel
 
+TOGGLE_TEXT = "&News pane"  # View ▸ News pane, Ctrl+Shift+N
+
 
 class CompactDelegate(ResultDelegate):
     compact = True
@@ -99,6 +101,8 @@ class NewsDock(QDockWidget):
     def set_unread(self, unread: int) -> None:
         title = f"News ({unread} unread)" if unread else "News"
         self.setWindowTitle(title)
+        # Qt names the pane's View-menu action after its title: keep the menu's own words.
+        self.toggleViewAction().setText(TOGGLE_TEXT)
         self.view.setAccessibleDescription(f"{unread} unread news item{'s' if unread != 1 else ''}")
         self.mark_all.setEnabled(unread > 0)
         self.unread = unread
