@@ -228,7 +228,7 @@ def test_viewing_news_lowers_the_unread_count(qtbot: QtBot, window: MainWindow) 
     qtbot.waitUntil(lambda: window.news.windowTitle() != before, timeout=5000)
     assert window.news.windowTitle() == f"News ({unread - 1} unread)"
     # The pane's title changed; View ▸ News pane keeps its name (Qt renamed it to the title).
-    assert window.news_toggle.text() == "&News pane"
+    assert window.news_toggle.text() == "News &pane"
     dates = [h.date for h in window.news.model.hits]
     dated = [d for d in dates if d]
     # Newest first, and the news without a date after all dated news.

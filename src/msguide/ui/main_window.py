@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
             "Next &pane", ["F6"], lambda: self.cycle_focus(1), "Move to the next part of the window"
         )
         self.previous_pane_action = a(
-            "Previous pane",
+            "Pre&vious pane",
             ["Shift+F6"],
             lambda: self.cycle_focus(-1),
             "Move to the previous part of the window",

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from msguide.ui.content import ContentService
 from msguide.ui.results import ResultDelegate, ResultListModel
 
-TOGGLE_TEXT = "&News pane"  # View ▸ News pane, Ctrl+Shift+N
+TOGGLE_TEXT = "News &pane"  # View ▸ News pane, Ctrl+Shift+N (&N is Normal size)
 
 
 class CompactDelegate(ResultDelegate):
