@@ -1,7 +1,8 @@
 """The status bar on a 1366x768 laptop screen, at 100% and at 150% scaling, with an expired feed
 (its longest state): every text is shown whole or in its compact form, never cut with "…"; the
 warning that the content may be out of date is on screen; a message (show_message) has room to
-be seen; and a screen reader still reads the whole content line over the accessibility bus."""
+be seen, and cut with "…" where it is too long; and a screen reader still reads the whole
+content line over the accessibility bus."""
 
 from __future__ import annotations
 
@@ -40,6 +41,18 @@ right = min((w.x() for w in shown), default=bar.width() - 12) - 2
 result = {{"room": right - 6, "needs": bar.fontMetrics().horizontalAdvance({MESSAGE!r}),
           "message": bar.currentMessage()}}
 """
+LONG = (
+    "Added “Modern slavery: how to identify and support victims (statutory guidance for "
+    "England and Wales)” to Favourites."
+)
+LONG_MESSAGE = f"""
+window.show_message({LONG!r})
+QtWidgets.QApplication.processEvents()
+bar = window.statusBar()
+shown = bar.shown_message()
+result = {{"message": bar.currentMessage(), "shown": shown, "tip": bar.toolTip(),
+          "width": bar.fontMetrics().horizontalAdvance(shown), "room": bar.message_rect().width()}}
+"""
 
 
 def status_texts(app: Any) -> list[dict[str, str]]:
@@ -66,6 +79,16 @@ def test_the_status_bar_shows_its_texts_and_the_expiry_warning(
     room = app.run(MESSAGE_ROOM)
     assert room["message"] == MESSAGE
     assert room["room"] >= room["needs"], room
+
+    # A message longer than its room is cut with "…" (it was clipped mid-letter, against the
+    # update status), the whole of it in the tooltip; one that fits is painted whole.
+    shown = app.run(LONG_MESSAGE)
+    assert shown["message"] == LONG
+    if case == "100%":
+        assert shown["shown"] == LONG and shown["tip"] == "", shown
+    else:
+        assert shown["shown"].endswith("…") and shown["width"] <= shown["room"], shown
+        assert shown["tip"] == LONG
 
 
 def test_a_screen_reader_reads_the_whole_content_line_when_its_compact_form_is_shown(

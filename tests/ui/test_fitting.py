@@ -12,6 +12,7 @@ from msguide.ui.elided_label import ElidedLabel
 from msguide.ui.geometry import PREFERRED, first_geometry, fit_frame
 from msguide.ui.main_window import MainWindow
 from msguide.ui.shortcuts import ShortcutsDialog
+from msguide.ui.status_bar import StatusBar
 
 LAPTOP = QRect(0, 0, 1366, 728)  # 1366x768 with a 40 px taskbar
 SCALED = QRect(0, 0, 911, 485)  # the same at 150%, in logical pixels
@@ -111,3 +112,28 @@ def test_a_status_text_too_long_for_its_room_shows_a_compact_form_not_a_cut_one(
     assert shown_in(1200) == whole and label.toolTip() == ""
     label.setText(whole)  # a new text without compact forms drops the old ones
     assert shown_in(advance(longer) + 40).endswith("…")
+
+
+def test_a_status_message_too_long_for_its_room_is_cut_with_the_whole_in_the_tooltip(
+    qtbot: QtBot,
+) -> None:
+    bar = StatusBar()
+    qtbot.addWidget(bar)
+    permanent = ElidedLabel("updateStatus")
+    permanent.setText("No feed configured: showing the bundled content")
+    bar.addPermanentWidget(permanent)
+    bar.resize(700, 30)
+    bar.show()
+    qtbot.waitUntil(lambda: permanent.x() > 0)
+    room = bar.message_rect()
+    assert room.left() == 6 and room.right() < permanent.x()  # as QStatusBar places it
+    long = "Added “" + "A very long title " * 8 + "” to Favourites."
+    bar.showMessage(long)
+    shown = bar.shown_message()
+    assert shown.endswith("…") and bar.fontMetrics().horizontalAdvance(shown) <= room.width()
+    assert bar.currentMessage() == long and bar.toolTip() == long
+    bar.showMessage("Settings saved.")
+    assert bar.shown_message() == "Settings saved." and bar.toolTip() == ""
+    bar.showMessage(long)
+    bar.clearMessage()
+    assert bar.toolTip() == ""

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QSizePolicy,
-    QStatusBar,
     QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from msguide.ui.status_bar import StatusBar
 from msguide.ui.widgets import plain_label
 
 # The Qt namespace is reached as `QtCore.Qt` at call time: building its 93 Python enums costs
@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         column.addLayout(row)
         column.addStretch(1)
         self.setCentralWidget(placeholder)
-        status = QStatusBar()
+        status = StatusBar()  # its messages are cut with "…" where they do not fit
         status.setObjectName("statusBar")
         status.setAccessibleName("Status")
         self.setStatusBar(status)
