@@ -52,3 +52,28 @@ def test_f6_reaches_the_start_card_and_a_pathway_with_real_keys(
         "pathwayStepText",
     ]
     assert app.run(STATE)["pathway"]
+
+
+def test_f6_reaches_the_expiry_notice_and_the_spelling_suggestion_with_real_keys(
+    real_display: RealDisplay, home: Path
+) -> None:
+    """An expired feed's notice, then a misspelt search's "Did you mean" bar: F6 and Shift+F6
+    stop at each, in the order they are on screen, and Tab goes from the notice's text to its
+    Dismiss button."""
+    app = real_display.launch(home, env={"MSGUIDE_FAKE_NOW": "2028-01-01T00:00:00Z"})
+    app.wait_until("window.notice.isVisible()")
+    assert app.run(STATE)["focus"] == "searchField"
+    assert stops(real_display, app, "F6", 2) == ["noticeBar", "sidebar"]
+    assert stops(real_display, app, "shift+F6", 1) == ["noticeBar"]
+    assert stops(real_display, app, "Tab", 1) == ["noticeClose"]
+
+    real_display.key(app.window_id, "ctrl+f")
+    real_display.type_text(app.window_id, "trafiking")
+    app.wait_until("window.practice.spelling.bar.isVisible()")
+    assert stops(real_display, app, "F6", 3) == ["noticeBar", "spellingButton", "sidebar"]
+    assert stops(real_display, app, "shift+F6", 3) == ["spellingButton", "noticeBar", "searchField"]
+
+    real_display.key(app.window_id, "F6", "Tab", "space")  # Dismiss
+    app.wait_until("not window.notice_area.isVisible()")
+    real_display.key(app.window_id, "ctrl+f")
+    assert stops(real_display, app, "F6", 2) == ["spellingButton", "sidebar"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from msguide.ui.focus_ring import RING_WIDTH, FocusRing
@@ -153,3 +153,54 @@ def test_a_focused_labels_ring_leaves_its_text_clear(qtbot: QtBot, window: MainW
         assert name in checked
     crowded = {name: room for name, room in checked.items() if min(room) < RING_WIDTH + 1}
     assert crowded == {}
+
+
+def test_tab_reaches_check_for_updates_the_notice_and_the_spelling_suggestion_in_order(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Across the top of the window: the search bar's three controls (a tool bar's own
+    buttons take no focus, so Check for updates was skipped), then the notice's text and its
+    Dismiss, then the "Did you mean" button (it was outside the window's reading order)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.sync_ui.action.isEnabled, timeout=5000)
+    window.show_notice("Your IT team has set this computer's settings.")
+    spelling = window.practice.spelling
+    with qtbot.waitSignal(spelling.shown, timeout=5000, check_params_cb=lambda s: s != ""):
+        type_query(qtbot, window, "trafiking")
+    names = [w.objectName() for w in tab_chain(qtbot, window)]
+    assert names[:7] == [
+        "searchField",
+        "quickHideButton",
+        "syncButton",
+        "noticeBar",
+        "noticeClose",
+        "spellingButton",
+        "sidebar",
+    ]
+
+
+def _access_key(text: str) -> str | None:
+    """The letter after a single "&" (Alt+letter in a menu), if any."""
+    plain = text.replace("&&", "")
+    at = plain.find("&")
+    return plain[at + 1].lower() if 0 <= at < len(plain) - 1 else None
+
+
+def test_every_menu_item_has_an_access_key_of_its_own(window: MainWindow) -> None:
+    """In a menu, a letter two items share only moves between them (View had Normal size and
+    News pane on N, Edit Search and Settings on S), and an item with none cannot be reached by
+    a letter at all (Go ▸ Previous pane, File ▸ Save contacts & helplines as PDF)."""
+    menus = {"menu bar": window.menuBar().actions()}
+    for entry in window.menuBar().actions():
+        menu = entry.menu()
+        assert isinstance(menu, QMenu)
+        menus[entry.text()] = menu.actions()
+    problems = {}
+    for name, actions in menus.items():
+        texts = [a.text() for a in actions if not a.isSeparator() and a.isVisible()]
+        keys = [_access_key(t) for t in texts]
+        shared = [t for t, k in zip(texts, keys, strict=True) if k is None or keys.count(k) > 1]
+        if shared:
+            problems[name] = shared
+    assert len(menus) >= 6
+    assert problems == {}

@@ -12,6 +12,7 @@ from msguide.ui.elided_label import ElidedLabel
 from msguide.ui.geometry import PREFERRED, first_geometry, fit_frame
 from msguide.ui.main_window import MainWindow
 from msguide.ui.shortcuts import ShortcutsDialog
+from msguide.ui.status_bar import StatusBar
 
 LAPTOP = QRect(0, 0, 1366, 728)  # 1366x768 with a 40 px taskbar
 SCALED = QRect(0, 0, 911, 485)  # the same at 150%, in logical pixels
@@ -86,3 +87,53 @@ def test_the_shortcut_list_lines_up_in_a_fixed_width_font(window: MainWindow, qt
     assert text is not None
     assert QFontInfo(text.font()).fixedPitch()
     assert dialog.width() <= dialog.screen().availableGeometry().width()
+
+
+def test_a_status_text_too_long_for_its_room_shows_a_compact_form_not_a_cut_one(
+    qtbot: QtBot,
+) -> None:
+    label = ElidedLabel("statusText")
+    qtbot.addWidget(label)
+    whole = "Hampshire & Isle of Wight Modern Slavery Partnership: published 28 November 2026"
+    longer, shorter = "Published 28 November 2026, revision 3", "Revision 3"
+    label.setText(whole, compact=[longer, shorter])
+    label.show()
+    advance = label.fontMetrics().horizontalAdvance
+
+    def shown_in(width: int) -> str:
+        label.resize(width, 30)
+        qtbot.waitUntil(lambda: label.width() == width)
+        return label.shown_text()
+
+    assert shown_in(advance(longer) + 40) == longer and label.is_elided()
+    assert label.text() == whole and label.toolTip() == whole  # read out, and on hover
+    assert shown_in(advance(shorter) + 40) == shorter
+    assert shown_in(advance(shorter) // 2 + 20).endswith("…")  # only the shortest is cut
+    assert shown_in(1200) == whole and label.toolTip() == ""
+    label.setText(whole)  # a new text without compact forms drops the old ones
+    assert shown_in(advance(longer) + 40).endswith("…")
+
+
+def test_a_status_message_too_long_for_its_room_is_cut_with_the_whole_in_the_tooltip(
+    qtbot: QtBot,
+) -> None:
+    bar = StatusBar()
+    qtbot.addWidget(bar)
+    permanent = ElidedLabel("updateStatus")
+    permanent.setText("No feed configured: showing the bundled content")
+    bar.addPermanentWidget(permanent)
+    bar.resize(700, 30)
+    bar.show()
+    qtbot.waitUntil(lambda: permanent.x() > 0)
+    room = bar.message_rect()
+    assert room.left() == 6 and room.right() < permanent.x()  # as QStatusBar places it
+    long = "Added “" + "A very long title " * 8 + "” to Favourites."
+    bar.showMessage(long)
+    shown = bar.shown_message()
+    assert shown.endswith("…") and bar.fontMetrics().horizontalAdvance(shown) <= room.width()
+    assert bar.currentMessage() == long and bar.toolTip() == long
+    bar.showMessage("Settings saved.")
+    assert bar.shown_message() == "Settings saved." and bar.toolTip() == ""
+    bar.showMessage(long)
+    bar.clearMessage()
+    assert bar.toolTip() == ""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QListView, QTreeView
 from pytestqt.qtbot import QtBot
 
@@ -227,6 +227,8 @@ def test_viewing_news_lowers_the_unread_count(qtbot: QtBot, window: MainWindow) 
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=row)
     qtbot.waitUntil(lambda: window.news.windowTitle() != before, timeout=5000)
     assert window.news.windowTitle() == f"News ({unread - 1} unread)"
+    # The pane's title changed; View ▸ News pane keeps its name (Qt renamed it to the title).
+    assert window.news_toggle.text() == "News &pane"
     dates = [h.date for h in window.news.model.hits]
     dated = [d for d in dates if d]
     # Newest first, and the news without a date after all dated news.
@@ -344,6 +346,21 @@ def test_f1_lists_the_shortcuts(window: MainWindow) -> None:
     assert "Ctrl+Shift+C" in lines["Copy link"]
     assert "F1" in lines["Keyboard shortcuts"]
     assert "Ctrl+Shift+H" in lines["Quick hide"]
+
+
+def test_f1_lists_every_shortcut_the_window_answers_to(window: MainWindow) -> None:
+    """Ctrl+Shift+N (View ▸ News pane) was missing: the pane's action is only in the menu."""
+    from msguide.ui.shortcuts import shortcut_lines
+
+    lines = shortcut_lines(window.shortcut_actions())
+    listed = {key for keys, _ in lines for key in keys.split(" or ")}
+    keys = {
+        key.toString(QKeySequence.SequenceFormat.NativeText)
+        for action in window.findChildren(QAction)
+        for key in action.shortcuts()
+    }
+    assert "Ctrl+Shift+N" in keys
+    assert sorted(key for key in keys if key not in listed) == []
 
 
 def test_news_pane_choice_is_kept_across_restarts(qtbot: QtBot, open_window: WindowFactory) -> None:

@@ -72,3 +72,40 @@ def test_f6_skips_the_news_pane_when_it_is_hidden(qtbot: QtBot, window: MainWind
     window.focus_search()
     stops = [f6(qtbot, window) for _ in range(4)]
     assert stops == ["sidebar", "resultsView", "startHeading", "searchField"]
+
+
+def test_f6_reaches_the_notice_and_the_spelling_suggestion_while_they_are_shown(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The notice area sits between the search bar and the panes: F6 reaches it as a part of
+    its own (its text, read out; Tab then reaches Dismiss), and the "Did you mean" bar below
+    it (its button). Hidden, both are skipped."""
+    window.activateWindow()
+    window.show_notice("Your IT team has set this computer's settings.")
+    window.focus_search()
+    forward = [f6(qtbot, window) for _ in range(3)]
+    assert forward == ["noticeBar", "sidebar", "resultsView"]
+    window.notice.setFocus()
+    qtbot.keyClick(window.notice, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.notice_close
+    assert f6(qtbot, window) == "sidebar"  # from anywhere in the notice, on to the next part
+    assert [f6(qtbot, window, SHIFT) for _ in range(2)] == ["noticeBar", "searchField"]
+
+    spelling = window.practice.spelling
+    with qtbot.waitSignal(spelling.shown, timeout=5000, check_params_cb=lambda s: s != ""):
+        window.search_field.setText("trafiking")
+    window.focus_search()
+    forward = [f6(qtbot, window) for _ in range(3)]
+    assert forward == ["noticeBar", "spellingButton", "sidebar"]
+    assert [f6(qtbot, window, SHIFT) for _ in range(3)] == [
+        "spellingButton",
+        "noticeBar",
+        "searchField",
+    ]
+
+    window.notice_close.click()
+    assert [f6(qtbot, window) for _ in range(2)] == ["spellingButton", "sidebar"]
+    window.search_field.clear()
+    qtbot.waitUntil(lambda: not spelling.bar.isVisible(), timeout=5000)
+    window.focus_search()
+    assert f6(qtbot, window) == "sidebar"

@@ -14,13 +14,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QStatusBar,
+    QMenu,
+    QSizePolicy,
     QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from msguide.ui.status_bar import StatusBar
 from msguide.ui.widgets import plain_label
 
 # The Qt namespace is reached as `QtCore.Qt` at call time: building its 93 Python enums costs
@@ -47,6 +49,7 @@ ZOOM_STEPS = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 VIEW_RECORD_DELAY_MS = 1500
 SETTLE_FALLBACK_MS = 1000
 SEARCH_PLACEHOLDER = "Search guidance, contacts and news (Ctrl+F)"
+CONTENT_GAP = 16  # px between the status bar's result count and its content line
 
 
 class MainWindow(QMainWindow):
@@ -135,6 +138,10 @@ class MainWindow(QMainWindow):
         self.news_toggle.triggered.connect(self._news_toggled)
         self.sync_ui: SyncUi = SyncUi(self)
         self.search_bar.addAction(self.sync_ui.action)
+        # A tool bar's own buttons take no focus: Tab reached Hide beside it, never this one.
+        self.sync_button = self.search_bar.widgetForAction(self.sync_ui.action)
+        self.sync_button.setObjectName("syncButton")
+        self.sync_button.setFocusPolicy(QtCore.Qt.FocusPolicy.TabFocus)
         self.file_menu.insertAction(self.quit_action, self.sync_ui.action)
         self.file_menu.insertSeparator(self.quit_action)
         self.offline_ui: OfflineUi = OfflineUi(self)
@@ -145,7 +152,8 @@ class MainWindow(QMainWindow):
         )
         self.pathway_ui = install_pathways(self)  # issue 17: "What to do now"
         install_admin_tools(self)
-        install_practice_tools(self)  # issue 17: spelling, favourites file, print, copy as text
+        # issue 17: spelling, favourites file, print, copy as text
+        self.practice = install_practice_tools(self)
         self.focus_rings = install_focus_rings(self)
         apply_tab_order(self)  # last: panes moved into place above change the tab chain
 
@@ -168,6 +176,12 @@ class MainWindow(QMainWindow):
             "Press Down to move to the results, Escape to clear."
         )
         self.search_field.setClearButtonEnabled(True)
+        # Qt's clear button has no text, so a screen reader met an unnamed button there; its
+        # action's text is the button's name (and its tooltip).
+        clear = self.search_field.findChild(QAction, "_q_qlineeditclearaction")
+        if clear is not None:
+            clear.setText("Clear the search")
+            clear.setToolTip("Clear the search (Escape)")
         self.search_field.setMinimumWidth(280)
         bar.addWidget(self.search_field)
         self.hide_button = QToolButton()
@@ -189,7 +203,10 @@ class MainWindow(QMainWindow):
         from msguide.ui.results import ResultDelegate, ResultListModel
         from msguide.ui.sidebar import SidebarModel
 
-        self.notice = plain_label("noticeBar", selectable=False)
+        # Selectable, so it takes the focus: F6 brings a screen reader to what it says (its
+        # Dismiss button alone says nothing of it), and its text can be copied.
+        self.notice = plain_label("noticeBar", selectable=True)
+        self.notice.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.notice.setAccessibleDescription("Notice")
         self.notice.setFrameShape(QLabel.Shape.StyledPanel)
         self.notice.setMargin(6)
@@ -293,7 +310,7 @@ class MainWindow(QMainWindow):
         column.addLayout(row)
         column.addStretch(1)
         self.setCentralWidget(placeholder)
-        status = QStatusBar()
+        status = StatusBar()  # its messages are cut with "…" where they do not fit
         status.setObjectName("statusBar")
         status.setAccessibleName("Status")
         self.setStatusBar(status)
@@ -302,14 +319,23 @@ class MainWindow(QMainWindow):
         from msguide.ui.elided_label import ElidedLabel
 
         status = self.statusBar()
-        # Both give way to a narrow window (cut with "…", the whole text in the tooltip).
+        # Both give way to a narrow window (cut with "…", the whole text in the tooltip). The
+        # count keeps its whole width ("Did you mean …" is part of it); the content's line
+        # takes what is left, in its compact form where the whole does not fit.
         self.count_label = ElidedLabel("resultCount")
         self.count_label.setAccessibleDescription("Number of results")
         self.content_label = ElidedLabel("contentStatus")
         self.content_label.setAccessibleDescription("Content loaded")
         self.content_label.setText("Opening your content…")
-        status.addWidget(self.count_label, 1)
-        status.addPermanentWidget(self.content_label, 2)
+        self.content_label.setSizePolicy(
+            QSizePolicy.Policy.Ignored, self.content_label.sizePolicy().verticalPolicy()
+        )
+        self.content_label.setContentsMargins(CONTENT_GAP, 0, 0, 0)  # not run into the count
+        # Neither is permanent: a message (show_message) is painted left of the first
+        # permanent widget, and takes the place of these two while it shows. With the content
+        # line permanent, it took the whole bar and the messages were never seen.
+        status.addWidget(self.count_label)
+        status.addWidget(self.content_label, 1)
 
     def _action(
         self,
@@ -378,7 +404,7 @@ class MainWindow(QMainWindow):
             "Next &pane", ["F6"], lambda: self.cycle_focus(1), "Move to the next part of the window"
         )
         self.previous_pane_action = a(
-            "Previous pane",
+            "Pre&vious pane",
             ["Shift+F6"],
             lambda: self.cycle_focus(-1),
             "Move to the previous part of the window",
@@ -402,7 +428,6 @@ class MainWindow(QMainWindow):
             )
             self.go_actions.append(action)
         self.news_toggle = self.news.toggleViewAction()
-        self.news_toggle.setText("&News pane")
         self.news_toggle.setShortcut(QKeySequence("Ctrl+Shift+N"))
 
         self.hide_button.setDefaultAction(self.hide_action)
@@ -758,23 +783,10 @@ class MainWindow(QMainWindow):
             self.news.set_unread(unread)
 
     def _statuses_loaded(self, statuses: list[SourceStatus]) -> None:
-        from msguide.ui.text import human_date
+        from msguide.ui.content_status import content_status
 
-        parts = []
-        for status in statuses:
-            if status.sequence is None:
-                continue
-            text = (
-                f"{status.name}: published {human_date(status.published)}, "
-                f"revision {status.sequence}"
-            )
-            if status.expired:
-                text += " (content may be out of date)"
-            parts.append(text)
-        text = "; ".join(parts) or "No content loaded"
-        if self.service.read_only:
-            text += " · read-only"
-        self.content_label.setText(text)
+        text, compact = content_status(statuses, read_only=self.service.read_only)
+        self.content_label.setText(text, compact=compact)
         self.expiry_notices.update(statuses)
         self.statusShown.emit()
 
@@ -831,6 +843,10 @@ class MainWindow(QMainWindow):
 
         self.panes = PaneCycle()
         self.panes.register("search", self.search_bar, lambda: self.search_field)
+        # Its text first, then Dismiss (Tab); hidden, it is skipped.
+        self.panes.register(
+            "notice", self.notice_area, lambda: first_focusable([self.notice, self.notice_close])
+        )
         self.panes.register("sidebar", self.sidebar, lambda: self.sidebar)
         self.panes.register("results", self.results_column, self.results_stack.currentWidget)
         self.panes.register("details", self.detail, self.detail.focus_target)
@@ -878,7 +894,15 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from msguide.ui.shortcuts import ShortcutsDialog
 
-        ShortcutsDialog(self.actions(), self).exec()
+        ShortcutsDialog(self.shortcut_actions(), self).exec()
+
+    def shortcut_actions(self) -> list[QAction]:
+        """The window's actions, then those only in its menus (View ▸ News pane's
+        Ctrl+Shift+N is the news pane's own action): F1 lists them all."""
+        actions = self.actions()
+        for menu in self.menuBar().findChildren(QMenu):
+            actions += [a for a in menu.actions() if a not in actions]
+        return actions
 
     def _news_toggled(self, visible: bool) -> None:
         """View ▸ News pane is the same choice as the setting, so the two never disagree."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QDockWidget,
     QHBoxLayout,
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from msguide.ui.content import ContentService
 from msguide.ui.results import ResultDelegate, ResultListModel
+
+TOGGLE_TEXT = "News &pane"  # View ▸ News pane, Ctrl+Shift+N (&N is Normal size)
 
 
 class CompactDelegate(ResultDelegate):
@@ -70,6 +73,12 @@ class NewsDock(QDockWidget):
         layout.addWidget(self.view, 1)
         self.setWidget(body)
         self.set_unread(0)
+        # Qt's own words for its title bar's close button speak of a "dock widget".
+        close = self.findChild(QAbstractButton, "qt_dockwidget_closebutton")
+        if close is not None:
+            close.setAccessibleName("Close the news pane")
+            close.setAccessibleDescription("View, News pane (Ctrl+Shift+N) shows it again")
+            close.setToolTip("Close the news pane (Ctrl+Shift+N shows it again)")
 
     def set_collapsed(self, collapsed: bool) -> None:
         """Fold the list away (the pane keeps its title and buttons) or show it again."""
@@ -92,6 +101,8 @@ class NewsDock(QDockWidget):
     def set_unread(self, unread: int) -> None:
         title = f"News ({unread} unread)" if unread else "News"
         self.setWindowTitle(title)
+        # Qt names the pane's View-menu action after its title: keep the menu's own words.
+        self.toggleViewAction().setText(TOGGLE_TEXT)
         self.view.setAccessibleDescription(f"{unread} unread news item{'s' if unread != 1 else ''}")
         self.mark_all.setEnabled(unread > 0)
         self.unread = unread

@@ -1,12 +1,12 @@
 """F6 and Shift+F6: move the keyboard focus from one part of the window to the next.
 
-Each part (search, sidebar, results, details, news) registers itself with the area it covers
-and a callable that says where the focus goes in it *now*: the details area holds the item,
-the start card or a pathway, and only the part itself knows which is shown. The cycle asks
-the parts, never walks Qt's focus chain: that chain also holds widgets a pathway step has just
-scheduled for deletion.
+Each part (search, the notices, sidebar, results, details, news) registers itself with the
+area it covers and a callable that says where the focus goes in it *now*: the details area
+holds the item, the start card or a pathway, and only the part itself knows which is shown.
+The cycle asks the parts, never walks Qt's focus chain: that chain also holds widgets a
+pathway step has just scheduled for deletion.
 
-A part whose target is None (a hidden news pane) is skipped.
+A part whose target is None or hidden (the news pane, a notice that is not shown) is skipped.
 """
 
 from __future__ import annotations
@@ -45,8 +45,18 @@ class PaneCycle:
     def __init__(self) -> None:
         self._panes: dict[str, Pane] = {}
 
-    def register(self, name: str, area: QWidget, target: FocusTarget) -> None:
-        self._panes[name] = Pane(area, target)
+    def register(
+        self, name: str, area: QWidget, target: FocusTarget, *, before: str | None = None
+    ) -> None:
+        """`before`: the part this one comes before on screen, for a part added after the
+        window's own (the spelling suggestion sits above the panes); else it goes last."""
+        pane = Pane(area, target)
+        if before is None or name in self._panes or before not in self._panes:
+            self._panes[name] = pane
+            return
+        parts = list(self._panes.items())
+        at = [key for key, _ in parts].index(before)
+        self._panes = dict([*parts[:at], (name, pane), *parts[at:]])
 
     def current(self) -> str | None:
         """The part that holds the keyboard focus, if any."""

@@ -50,7 +50,7 @@ class PrintTools(QObject):
             "Print every contact and helpline, with numbers and hours",
         )
         self.contacts_pdf_action = self._action(
-            "Save contacts && helplines as PDF…",
+            "Sa&ve contacts && helplines as PDF…",
             [],
             self.save_contacts,
             "Save every contact and helpline as a PDF",

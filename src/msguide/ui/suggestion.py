@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from msguide.store.suggest import FEW_MATCHES
+from msguide.ui.pane_cycle import first_focusable
 from msguide.ui.widgets import plain_label
 
 if TYPE_CHECKING:
@@ -39,8 +40,9 @@ class SpellingSuggestion(QObject):
         self.bar.setAccessibleName("Spelling suggestion")
         row = QHBoxLayout(self.bar)
         row.setContentsMargins(6, 0, 6, 0)
+        # Named by its text (what it says), as every label that shows content is.
         self.label = plain_label("spellingLabel", selectable=False)
-        self.label.setAccessibleName("Did you mean")
+        self.label.setAccessibleDescription("Spelling suggestion")
         self.button = QPushButton()
         self.button.setObjectName("spellingButton")
         self.button.setAccessibleName("Search for the suggested spelling")
@@ -51,6 +53,10 @@ class SpellingSuggestion(QObject):
         layout = central.layout() if central is not None else None
         if isinstance(layout, QVBoxLayout):
             layout.insertWidget(1, self.bar)  # under the notice row, above the panes
+        # F6 reaches it there while it is shown: its button says what it would search for.
+        window.panes.register(
+            "spelling", self.bar, lambda: first_focusable([self.button]), before="sidebar"
+        )
         self.action = QAction("Use the suggested &spelling", window)
         self.action.setShortcut(QKeySequence(ACCEPT_KEY))
         self.action.setStatusTip("Search for the spelling msguide suggests")

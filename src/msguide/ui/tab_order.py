@@ -1,9 +1,9 @@
 """Tab order that follows the window as it is read: top-left to bottom-right.
 
-Search bar (field, then Hide), the notice's Dismiss, the sidebar, the results (or the empty
-state that replaces them), the detail pane from its title down (its text can be reached and
-read with the keyboard, then its buttons; or the start card), and the news pane: its
-buttons, then its list.
+Search bar (field, Hide, Check for updates), the notice (its text, then Dismiss), the spelling
+suggestion's button, the sidebar, the results (or the empty state that replaces them), the
+detail pane from its title down (its text can be reached and read with the keyboard, then its
+buttons; or the start card), and the news pane: its buttons, then its list.
 """
 
 from __future__ import annotations
@@ -22,10 +22,14 @@ def apply_tab_order(window: MainWindow) -> None:
     of the tab chain)."""
     detail = window.detail
     pathway = getattr(window, "pathway_ui", None)
+    practice = getattr(window, "practice", None)
     chain: list[QWidget] = [
         window.search_field,
         window.hide_button,
+        window.sync_button,
+        window.notice,
         window.notice_close,
+        *([practice.spelling.button] if practice is not None else []),  # "Did you mean"
         window.sidebar,
         window.results_view,
         window.empty_state,

@@ -146,7 +146,7 @@ class AdminTools(QObject):
     def _install_common(self) -> None:
         self.settings_action = self._action(
             "settingsAction",
-            "&Settings…",
+            "S&ettings…",  # &S is Search in the same menu
             SETTINGS_SHORTCUT,
             "Change msguide's settings and the feeds it keeps current",
             self.open_settings,
