@@ -50,13 +50,15 @@ def walk(accessible, depth, out):
 EVENTS = ("object:announcement", "object:property-change:accessible-name")
 
 
-def listen(wanted, seconds, until=None):
+def listen(wanted, seconds, until=None, probe=None):
     """Record msguide's events until one carries the text `until` (the test's mark: every
     event the app sent before it has arrived, as D-Bus keeps one sender's order), or at most
-    `seconds`."""
+    `seconds`. Events carrying the text `probe` are not recorded: the first one heard is
+    reported on stderr ("hearing"), as the app's events now reach this listener."""
     from gi.repository import GLib
 
     events = []
+    probed = []
 
     def heard(event):
         try:
@@ -64,6 +66,11 @@ def listen(wanted, seconds, until=None):
             if app is None or app.name != wanted:
                 return
             text = event.any_data if isinstance(event.any_data, str) else event.source.name
+            if probe is not None and text == probe:
+                if not probed:
+                    probed.append(True)
+                    print("hearing", file=sys.stderr, flush=True)
+                return
             events.append({"type": event.type, "text": text or ""})
             if until is not None and text == until:
                 pyatspi.Registry.stop()
@@ -81,7 +88,8 @@ def listen(wanted, seconds, until=None):
 def main():
     wanted = sys.argv[1]
     if len(sys.argv) > 3 and sys.argv[2] == "--listen":
-        listen(wanted, float(sys.argv[3]), sys.argv[5] if sys.argv[4:5] == ["--until"] else None)
+        options = dict(zip(sys.argv[4::2], sys.argv[5::2], strict=True))
+        listen(wanted, float(sys.argv[3]), options.get("--until"), options.get("--probe"))
         return
     desktop = pyatspi.Registry.getDesktop(0)
     nodes = []

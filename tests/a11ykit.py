@@ -35,6 +35,7 @@ READ_TIMEOUT = 60.0
 # A recording ends when the test's mark is heard (`Listening.heard`); this only bounds a failure.
 LISTEN_AT_MOST = 45.0
 MARK = "msguide tests: end of the recording"
+PROBE = "msguide tests: is anyone listening"
 # Nothing waits to be announced: no label's settle timer (msguide.ui.announce) is running.
 NOTHING_PENDING = (
     "not any(t.isActive() for t in window.findChildren(QtCore.QTimer, 'announceTimer'))"
@@ -177,9 +178,9 @@ class AccessibilityBus:
             for n in answer["nodes"]
         ]
 
-    def listen(self, seconds: float = LISTEN_AT_MOST) -> Listening:
-        """Start recording what msguide announces and renames, until `Listening.heard` ends it
-        (or at most `seconds`)."""
+    def listen(self, app: MsguideApp, seconds: float = LISTEN_AT_MOST) -> Listening:
+        """Start recording what `app` announces and renames, until `Listening.heard` ends it
+        (or at most `seconds`); returns once the app's events reach the recording."""
         process = subprocess.Popen(
             [
                 SYSTEM_PYTHON,
@@ -189,6 +190,8 @@ class AccessibilityBus:
                 str(seconds),
                 "--until",
                 MARK,
+                "--probe",
+                PROBE,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -201,7 +204,25 @@ class AccessibilityBus:
         if "listening" not in line:
             _stop(process)
             raise RuntimeError(f"the AT-SPI listener did not start: {line}")
+        self._until_heard(app, process)
         return Listening(process)
+
+    def _until_heard(self, app: MsguideApp, process: subprocess.Popen[str]) -> None:
+        """Qt sends an event only once it knows someone listens for it, and it learns of a new
+        listener from the registry asynchronously: an announcement made at once could be
+        dropped (1 run in 25 here, on a busy machine). The app announces PROBE until the
+        listener says it hears it."""
+        assert process.stderr is not None
+        said = ""
+        deadline = time.monotonic() + READ_TIMEOUT
+        while "hearing" not in said:
+            if time.monotonic() > deadline or process.poll() is not None:
+                _stop(process)
+                raise RuntimeError(f"the listener never heard the app: {said[-2000:]}")
+            app.run(f"from msguide.ui.announce import announce\nannounce(window, {PROBE!r})")
+            ready, _, _ = select.select([process.stderr], [], [], 0.2)
+            if ready:
+                said += os.read(process.stderr.fileno(), 4096).decode(errors="replace")
 
     def wait_for(self, wanted: Any, what: str, timeout: float = 30.0) -> list[Node]:
         """Read the tree until `wanted(nodes)` is true; returns that tree."""

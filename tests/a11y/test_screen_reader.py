@@ -56,7 +56,7 @@ def test_a_new_count_is_announced_while_the_person_types(
     a11y_bus: AccessibilityBus, home: Path
 ) -> None:
     app = a11y_bus.launch(home)
-    listening = a11y_bus.listen()
+    listening = a11y_bus.listen(app)
     a11y_bus.display.key(app.window_id, "ctrl+f")
     a11y_bus.display.type_text(app.window_id, "nrm")
     app.wait_until("'for “nrm” in All' in window.count_label.text()")
@@ -73,7 +73,7 @@ def test_status_messages_are_announced(a11y_bus: AccessibilityBus, home: Path) -
     a11y_bus.display.key(app.window_id, "ctrl+f")
     a11y_bus.display.type_text(app.window_id, "toolkit")
     app.wait_until("window.results_model.result.text == 'toolkit'")
-    listening = a11y_bus.listen()
+    listening = a11y_bus.listen(app)
     a11y_bus.display.key(app.window_id, "F2")
     app.wait_until("'“toolkit” cleared' in window.statusBar().currentMessage()")
     events = listening.heard(app)
@@ -95,7 +95,7 @@ def test_an_expired_feeds_notice_is_read_as_text(a11y_bus: AccessibilityBus, hom
 
 def test_an_expired_feeds_notice_is_announced_once(a11y_bus: AccessibilityBus, home: Path) -> None:
     app = a11y_bus.launch(home)
-    listening = a11y_bus.listen()
+    listening = a11y_bus.listen(app)
     # The clock passes the seed's expiry (28 November 2027); the content is read again twice,
     # as after two syncs.
     app.run(
