@@ -4,6 +4,7 @@ query both ways at search time (matches rank and are highlighted like any match)
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -164,18 +165,14 @@ def test_an_upgrade_finds_the_synonyms_in_the_feed_it_holds(tmp_path: Path) -> N
         assert current_feed(store, "test-source").synonyms == parse(to_bytes(_document())).synonyms
 
 
-_STORE: list[Store] = []
-
-
-def _shared_store() -> Store:
-    """A module-level store with synonyms (hypothesis does not mix with function fixtures)."""
-    if not _STORE:
-        import tempfile
-
-        store = Store.open(Path(tempfile.mkdtemp(prefix="msguide-synonyms-")) / "s.sqlite")
+@pytest.fixture(scope="module")
+def synonyms_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """One store with synonyms for the module (hypothesis does not mix with function
+    fixtures); removed with pytest's other temporary folders."""
+    path = tmp_path_factory.mktemp("synonyms") / "s.sqlite"
+    with Store.open(path) as store:
         _load(store, _document({**SYNONYMS, "county lines": ["county line", "c l"]}))
-        _STORE.append(store)
-    return _STORE[0]
+        yield store
 
 
 @settings(max_examples=200, deadline=None)
@@ -186,8 +183,8 @@ def _shared_store() -> Store:
         max_size=8,
     )
 )
-def test_property_any_query_with_synonyms_is_safe(words: list[str]) -> None:
-    with _shared_store().read() as connection:
+def test_property_any_query_with_synonyms_is_safe(synonyms_store: Store, words: list[str]) -> None:
+    with synonyms_store.read() as connection:
         found = search(connection, " ".join(words), limit=5)
     assert len(found) <= 5
 

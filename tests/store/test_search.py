@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -169,9 +171,8 @@ def test_any_typed_text_is_safe(filled: Store, text: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
-def test_property_search_never_raises(text: str) -> None:
-    # A module-level store: hypothesis does not mix with function-scoped fixtures.
-    with _shared_store().read() as connection:
+def test_property_search_never_raises(shared_store: Store, text: str) -> None:
+    with shared_store.read() as connection:
         found = search(connection, text, limit=5)
     assert len(found) <= 5
 
@@ -188,11 +189,11 @@ _TYPED_WORDS = ["nrm", "n", "child", "guid", "g", "exploitation", "-nrm", '"mode
     st.lists(st.integers(min_value=-1, max_value=12), max_size=12),
 )
 def test_property_a_narrowed_page_keeps_the_shown_rows_that_match_and_counts_all(
-    text: str, shown: list[int]
+    shared_store: Store, text: str, shown: list[int]
 ) -> None:
     # Whatever is typed over whatever list is shown: the count is every match's, and the
     # page is the shown rows that match, in their order, or the exact page.
-    with _shared_store().read() as connection:
+    with shared_store.read() as connection:
         page = narrowed_page(connection, text, Filters(), shown, exact_below=0)
         exact = first_page(connection, text, rows=100, shown=40, snippets=False)
         matching = {r for r, _ in find(connection, text)}
@@ -204,20 +205,14 @@ def test_property_a_narrowed_page_keeps_the_shown_rows_that_match_and_counts_all
         assert [h.rowid for h in page.hits] == [r for r, _ in page.found][:40]
 
 
-_STORE: list[Store] = []
-
-
-def _shared_store() -> Store:
-    if not _STORE:
-        import tempfile
-        from pathlib import Path
-
-        folder = Path(tempfile.mkdtemp(prefix="msguide-search-"))
-        store = Store.open(folder / "store.sqlite")
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """One filled store for the module's property tests (hypothesis does not mix with
+    function-scoped fixtures); removed with pytest's other temporary folders."""
+    with Store.open(tmp_path_factory.mktemp("search") / "store.sqlite") as store:
         raw = to_bytes(feed_document(items=ITEMS))
         import_feed(store, parse(raw), raw, Provenance(origin="test"))
-        _STORE.append(store)
-    return _STORE[0]
+        yield store
 
 
 def test_filters_combine_with_text(filled: Store) -> None:
