@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from msguide.ui.handle_names import name_size_grip, name_splitter_handles
 from msguide.ui.status_bar import StatusBar
 from msguide.ui.widgets import plain_label
 
@@ -274,6 +275,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setSizes([260, 420, 520])
+        name_splitter_handles(self.splitter)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -314,6 +316,7 @@ class MainWindow(QMainWindow):
         status.setObjectName("statusBar")
         status.setAccessibleName("Status")
         self.setStatusBar(status)
+        name_size_grip(status)
 
     def _build_status(self) -> None:
         from msguide.ui.elided_label import ElidedLabel
