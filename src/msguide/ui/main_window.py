@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from msguide.ui.handle_names import name_size_grip, name_splitter_handles
+from msguide.ui.icon_size import icons_follow_text
 from msguide.ui.status_bar import StatusBar
 from msguide.ui.widgets import plain_label
 
@@ -956,6 +957,8 @@ class MainWindow(QMainWindow):
             title_font = QFont(font)
             title_font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
             self.news.setFont(title_font)
+            # The pane lays out its title buttons by its own style's metrics; they paint by theirs.
+            icons_follow_text([self.search_field, self.news, *self.news.title_buttons()], percent)
             self.pane_sizer.zoomed()
         if save:
             self.show_message(f"Text size {percent}%.")

@@ -80,6 +80,10 @@ class NewsDock(QDockWidget):
             close.setAccessibleDescription("View, News pane (Ctrl+Shift+N) shows it again")
             close.setToolTip("Close the news pane (Ctrl+Shift+N shows it again)")
 
+    def title_buttons(self) -> list[QWidget]:
+        """Qt's own close (and float) buttons in the title bar, drawn with small icons."""
+        return [b for b in self.findChildren(QAbstractButton) if b.objectName().startswith("qt_")]
+
     def set_collapsed(self, collapsed: bool) -> None:
         """Fold the list away (the pane keeps its title and buttons) or show it again."""
         if collapsed and self.view.hasFocus():
