@@ -18,6 +18,7 @@ def icon_sizes(window: MainWindow) -> tuple[int, int]:
     )
     close = window.news.findChild(QAbstractButton, "qt_dockwidget_closebutton")
     assert close is not None
+    assert close.accessibleName() == "Close the news pane"  # Qt renames it on a style change
     return clear.height(), close.sizeHint().height()
 
 

@@ -7,7 +7,7 @@ small screen (msguide.ui.pane_sizes decides when).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -73,6 +73,15 @@ class NewsDock(QDockWidget):
         layout.addWidget(self.view, 1)
         self.setWidget(body)
         self.set_unread(0)
+        self._name_close_button()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Qt names its buttons again when the style changes (the text size does: ui/icon_size).
+        if event.type() == QEvent.Type.StyleChange:
+            self._name_close_button()
+
+    def _name_close_button(self) -> None:
         # Qt's own words for its title bar's close button speak of a "dock widget".
         close = self.findChild(QAbstractButton, "qt_dockwidget_closebutton")
         if close is not None:

@@ -5,6 +5,9 @@ items, or folded to one row (its unread count still showing) when the window is 
 both. Sizes are set after the first layout pass, when the real heights are known (a dock's
 size asked for before that is ignored), again whenever the news pane is shown or unfolded,
 and a restored layout is checked the same way, so no pane is ever restored too small to use.
+On a first start and whenever the text size changes, the sidebar is given the width its labels
+need, up to SIDEBAR_CAP of the width (beyond that they wrap: main_window sets word wrap), so
+"Contacts & helplines (18)" is not cut to "Contacts & helplines (…" at 200% text.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ NEWS_SHARE = 0.3  # the most of the shared height the news pane takes when sized
 SPLIT = (260, 420, 520)
 FIRST_CHARS = (26, 24, 28)
 USABLE_CHARS = (12, 20, 24)
+SIDEBAR_CAP = 0.36  # the most of the width the sidebar takes to show its labels whole
 
 
 def row_height(view: QListView) -> int:
@@ -44,6 +48,11 @@ class PaneSizer(QObject):
         super().__init__(window)
         self.window = window
         self.arranged = False
+        # Whether the split is msguide's own fit (not one a person dragged or one restored):
+        # then it follows the sidebar's labels as they arrive and change.
+        self.fitted = False
+        window.splitter.splitterMoved.connect(self._moved_by_hand)
+        window.sidebar_model.modelReset.connect(self._sidebar_changed)
         window.news.collapsedChanged.connect(lambda _c: self._later(self.size_news))
         window.news.visibilityChanged.connect(self._news_visibility)
         if window.isVisible():
@@ -60,6 +69,13 @@ class PaneSizer(QObject):
     def _later(self, job: object) -> None:
         QTimer.singleShot(0, job)  # type: ignore[call-overload]
 
+    def _moved_by_hand(self, _pos: int, _index: int) -> None:
+        self.fitted = False
+
+    def _sidebar_changed(self) -> None:
+        if self.arranged and self.fitted:
+            self._later(lambda: self.check_splitter(fit_sidebar=True))
+
     def _news_visibility(self, visible: bool) -> None:
         if visible and self.arranged:
             self._later(self.size_news)
@@ -71,13 +87,13 @@ class PaneSizer(QObject):
         if layout is not None:
             layout.activate()
         self.arranged = True
-        self.check_splitter()
+        self.check_splitter(fit_sidebar=not self._restored_splitter())
         self.size_news(starting=True)
 
     def zoomed(self) -> None:
         """The text size changed: rows and names take more or less room."""
         if self.arranged:
-            self._later(self.check_splitter)
+            self._later(lambda: self.check_splitter(fit_sidebar=True))
             self._later(self.size_news)
 
     # --- widths ---------------------------------------------------------------------------
@@ -87,21 +103,41 @@ class PaneSizer(QObject):
         average = max(QFontMetrics(QApplication.font()).averageCharWidth(), 1)
         return [count * average for count in chars]
 
-    def check_splitter(self) -> None:
+    def _restored_splitter(self) -> bool:
+        state = self.window.state
+        return state is not None and state.bytes("splitter") is not None
+
+    def check_splitter(self, *, fit_sidebar: bool = False) -> None:
         """A first split, or a restored one that leaves a pane too narrow to use, is shared
-        out again in the usual proportions."""
+        out again in the usual proportions; with `fit_sidebar`, the sidebar gets the width
+        its labels need (up to SIDEBAR_CAP) and the results and details share the rest."""
         splitter = self.window.splitter
         sizes = splitter.sizes()
         width = sum(sizes)
-        state = self.window.state
-        restored = state is not None and state.bytes("splitter") is not None
-        minimum = self.minimum_widths(USABLE_CHARS if restored else FIRST_CHARS)
-        if len(sizes) == len(SPLIT) and all(s >= m for s, m in zip(sizes, minimum, strict=True)):
+        minimum = self.minimum_widths(USABLE_CHARS if self._restored_splitter() else FIRST_CHARS)
+        fits = all(s >= m for s, m in zip(sizes, minimum, strict=True))
+        if len(sizes) == len(SPLIT) and fits and not fit_sidebar:
             return
-        shares = [width * part // sum(SPLIT) for part in SPLIT]
-        shares = [max(share, m) for share, m in zip(shares, minimum, strict=True)]
-        shares[-1] = max(width - sum(shares[:-1]), minimum[-1])
+        if fit_sidebar:
+            cap = min(int(width * SIDEBAR_CAP), width - minimum[1] - minimum[2])
+            sidebar = max(min(self.sidebar_width(), cap), minimum[0])
+            rest = width - sidebar
+            results = max(rest * SPLIT[1] // (SPLIT[1] + SPLIT[2]), minimum[1])
+            shares = [sidebar, results, max(rest - results, minimum[2])]
+            self.fitted = True
+        else:
+            shares = [width * part // sum(SPLIT) for part in SPLIT]
+            shares = [max(share, m) for share, m in zip(shares, minimum, strict=True)]
+            shares[-1] = max(width - sum(shares[:-1]), minimum[-1])
         splitter.setSizes(shares)
+
+    def sidebar_width(self) -> int:
+        """The sidebar's width with every label whole: its widest row (indent included),
+        its frame, and room for the scroll bar it shows when its rows outgrow it."""
+        sidebar = self.window.sidebar
+        sidebar.doItemsLayout()  # the rows as the new text size lays them out
+        scroll_bar = sidebar.style().pixelMetric(sidebar.style().PixelMetric.PM_ScrollBarExtent)
+        return sidebar.sizeHintForColumn(0) + 2 * sidebar.frameWidth() + scroll_bar + 4
 
     # --- heights --------------------------------------------------------------------------
 
