@@ -3,6 +3,8 @@ whole window in tests/display/test_window_fits.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QMargins, QRect
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QPlainTextEdit, QStatusBar
@@ -137,3 +139,25 @@ def test_a_status_message_too_long_for_its_room_is_cut_with_the_whole_in_the_too
     bar.showMessage(long)
     bar.clearMessage()
     assert bar.toolTip() == ""
+
+
+def test_sizing_put_off_to_the_next_turn_is_dropped_with_a_window_deleted_before_it(
+    qtbot: QtBot, home: Path
+) -> None:
+    # The sidebar's labels changed and the text size too (the panes are then fitted on the
+    # next turn of the event loop), and the window is closed and deleted before that turn.
+    from shiboken6 import delete
+
+    from msguide.ui.app import build_window
+
+    window, service = build_window()
+    window.show()
+    with qtbot.waitSignal(window.startupSettled, timeout=10_000):
+        service.open()
+    assert window.pane_sizer.arranged and window.pane_sizer.fitted
+    window.sidebar_model.modelReset.emit()
+    window.pane_sizer.zoomed()
+    window.close()
+    service.close()
+    delete(window)
+    qtbot.wait(50)  # pytest-qt fails the test on any exception raised in the event loop

@@ -67,7 +67,9 @@ class PaneSizer(QObject):
         return False
 
     def _later(self, job: object) -> None:
-        QTimer.singleShot(0, job)  # type: ignore[call-overload]
+        # With this sizer as the context: a window closed and deleted before the next turn of
+        # the event loop drops the job, instead of it reaching for a deleted splitter.
+        QTimer.singleShot(0, self, job)  # type: ignore[call-overload]
 
     def _moved_by_hand(self, _pos: int, _index: int) -> None:
         self.fitted = False
