@@ -161,3 +161,29 @@ def test_sizing_put_off_to_the_next_turn_is_dropped_with_a_window_deleted_before
     service.close()
     delete(window)
     qtbot.wait(50)  # pytest-qt fails the test on any exception raised in the event loop
+
+
+def test_sidebar_labels_wrap_once_a_person_drags_the_sidebar_narrower_than_them(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QStyledItemDelegate
+
+    from msguide.ui.sidebar_delegate import WrappingDelegate
+
+    sidebar = window.sidebar
+    # As on a screen where every label fits at start-up (this offscreen one is too small):
+    # Qt's own delegate, nothing wraps.
+    sidebar.setItemDelegate(QStyledItemDelegate(sidebar))
+    sidebar.setWordWrap(False)
+    index = sidebar.model().index(0, 0)
+    one_line = sidebar.visualRect(index).height()
+    sizes = window.splitter.sizes()
+    narrow = window.pane_sizer.sidebar_width() // 2
+    window.splitter.setSizes([narrow, sizes[1] + sizes[0] - narrow, sizes[2]])
+    window.splitter.splitterMoved.emit(narrow, 1)  # as a drag of the handle says it
+    qtbot.waitUntil(lambda: isinstance(sidebar.itemDelegate(), WrappingDelegate))
+    tallest = max(
+        sidebar.visualRect(sidebar.model().index(row, 0)).height()
+        for row in range(sidebar.model().rowCount())
+    )
+    assert tallest > one_line  # a label too wide for half its room takes a second line

@@ -204,7 +204,6 @@ class MainWindow(QMainWindow):
         from msguide.ui.news import NewsDock
         from msguide.ui.results import ResultDelegate, ResultListModel
         from msguide.ui.sidebar import SidebarModel
-        from msguide.ui.sidebar_delegate import WrappingDelegate
 
         # Selectable, so it takes the focus: F6 brings a screen reader to what it says (its
         # Dismiss button alone says nothing of it), and its text can be copied.
@@ -233,10 +232,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setHeaderHidden(True)
         self.sidebar.setRootIsDecorated(False)
         self.sidebar.setItemsExpandable(False)
-        # Labels wider than the sidebar's share (msguide.ui.pane_sizes) wrap, never cut.
-        self.sidebar.setWordWrap(True)
-        self.sidebar.setTextElideMode(QtCore.Qt.TextElideMode.ElideNone)
-        self.sidebar.setItemDelegate(WrappingDelegate(self.sidebar))
+        # Labels wider than the sidebar's share wrap, never cut (msguide.ui.pane_sizes makes
+        # them wrap when the sidebar first turns out too narrow for them).
 
         self.results_model: ResultListModel = ResultListModel(self.service, self)
         self.results_view = QListView()

@@ -73,10 +73,23 @@ class PaneSizer(QObject):
 
     def _moved_by_hand(self, _pos: int, _index: int) -> None:
         self.fitted = False
+        self._wrap_if_narrow()
+
+    def _wrap_if_narrow(self) -> None:
+        """Once the sidebar is narrower than its widest label, its labels wrap from then on."""
+        from msguide.ui.sidebar_delegate import WrappingDelegate, wrap_labels
+
+        sidebar = self.window.sidebar
+        if isinstance(sidebar.itemDelegate(), WrappingDelegate):
+            return
+        if self.window.splitter.sizes()[0] < self.sidebar_width():
+            wrap_labels(sidebar)
 
     def _sidebar_changed(self) -> None:
         if self.arranged and self.fitted:
             self._later(lambda: self.check_splitter(fit_sidebar=True))
+        elif self.arranged:  # a split a person made: labels that no longer fit wrap
+            self._later(self._wrap_if_narrow)
 
     def _news_visibility(self, visible: bool) -> None:
         if visible and self.arranged:
@@ -119,6 +132,7 @@ class PaneSizer(QObject):
         minimum = self.minimum_widths(USABLE_CHARS if self._restored_splitter() else FIRST_CHARS)
         fits = all(s >= m for s, m in zip(sizes, minimum, strict=True))
         if len(sizes) == len(SPLIT) and fits and not fit_sidebar:
+            self._wrap_if_narrow()
             return
         if fit_sidebar:
             cap = min(int(width * SIDEBAR_CAP), width - minimum[1] - minimum[2])
@@ -132,6 +146,7 @@ class PaneSizer(QObject):
             shares = [max(share, m) for share, m in zip(shares, minimum, strict=True)]
             shares[-1] = max(width - sum(shares[:-1]), minimum[-1])
         splitter.setSizes(shares)
+        self._wrap_if_narrow()
 
     def sidebar_width(self) -> int:
         """The sidebar's width with every label whole: its widest row (indent included),
