@@ -13,8 +13,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from fileserver import FileServer
 
 from networkkit import _no_proxy_from_environment, _qt_application, keys
+from windowkit import opened_links
 
-__all__ = ["_no_proxy_from_environment", "_qt_application", "keys"]
+__all__ = ["_no_proxy_from_environment", "_qt_application", "keys", "opened_links"]
 
 PROJECT = Path(__file__).resolve().parents[2]
 

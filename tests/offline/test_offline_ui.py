@@ -10,7 +10,6 @@ from fileserver import FileServer
 from offlinekit import document, documents_feed, load, sha, symlink, write_policy
 from packkit import build_pack
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -29,16 +28,6 @@ from msguide.ui.offline import (
 )
 
 GUIDANCE = sha(document("guidance", 40_000))
-
-
-@pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every URL handed to the system (nothing is really opened)."""
-    calls: list[str] = []
-    monkeypatch.setattr(
-        QDesktopServices, "openUrl", lambda url: calls.append(QUrl(url).toString()) or True
-    )
-    return calls
 
 
 @pytest.fixture
@@ -91,15 +80,15 @@ def test_keep_offline_marks_the_item_and_fetches_its_documents(
 
 
 def test_an_offline_copy_opens_only_after_it_verifies(
-    qtbot: QtBot, user_store: Store, opened: list[str]
+    qtbot: QtBot, user_store: Store, opened_links: list[str]
 ) -> None:
     offline = controller(user_store)
     with qtbot.waitSignal(offline.finished, timeout=20_000):
         offline.download_now()
     offline.open_copy(GUIDANCE)
-    qtbot.waitUntil(lambda: len(opened) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(opened_links) == 1, timeout=10_000)
     path = locations().attachments / GUIDANCE[:2] / f"{GUIDANCE}.pdf"
-    assert opened == [QUrl.fromLocalFile(str(path.resolve())).toString()]
+    assert opened_links == [QUrl.fromLocalFile(str(path.resolve())).toString()]
     # Damaged on disk: not opened, removed, and the person is told.
     data = bytearray(path.read_bytes())
     data[0] ^= 1
@@ -107,11 +96,13 @@ def test_an_offline_copy_opens_only_after_it_verifies(
     with qtbot.waitSignal(offline.problem, timeout=10_000) as problem:
         offline.open_copy(GUIDANCE)
     assert "was damaged, so it was removed" in problem.args[0]
-    assert len(opened) == 1 and not path.exists()
+    assert len(opened_links) == 1 and not path.exists()
     offline.shutdown()
 
 
-def test_only_cached_documents_are_handed_to_the_system(tmp_path: Path, opened: list[str]) -> None:
+def test_only_cached_documents_are_handed_to_the_system(
+    tmp_path: Path, opened_links: list[str]
+) -> None:
     folder = tmp_path / "cache"
     (folder / "ab").mkdir(parents=True)
     program = folder / "ab" / "tool.exe"
@@ -122,10 +113,10 @@ def test_only_cached_documents_are_handed_to_the_system(tmp_path: Path, opened: 
     symlink(link, outside)
     for path in (program, outside, link, folder / "ab" / "missing.pdf"):
         assert not open_local_document(path, folder)
-    assert opened == []
+    assert opened_links == []
     document_ = folder / "ab" / "fine.pdf"
     document_.write_bytes(b"%PDF")
-    assert open_local_document(document_, folder) and len(opened) == 1
+    assert open_local_document(document_, folder) and len(opened_links) == 1
 
 
 def test_clear_cache_removes_the_documents(qtbot: QtBot, user_store: Store) -> None:

@@ -153,10 +153,9 @@ def test_damage_met_while_searching_is_rebuilt_and_said(store_path: Path, seed: 
     assert thorough_problem(store_path) is None
 
 
-def test_an_empty_search_of_a_sound_index_reads_it_once(
-    store_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Typed words that match nothing are common: the whole index is read for the first only."""
+@pytest.fixture
+def index_reads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """One entry for each time the store reads the whole search index to check it."""
     from msguide.store import db
 
     calls: list[bool] = []
@@ -166,11 +165,18 @@ def test_an_empty_search_of_a_sound_index_reads_it_once(
         return index_problem(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(db, "index_problem", counted)
+    return calls
+
+
+def test_an_empty_search_of_a_sound_index_reads_it_once(
+    store_path: Path, index_reads: list[bool]
+) -> None:
+    """Typed words that match nothing are common: the whole index is read for the first only."""
     with Store.open(store_path) as store:
         for _ in range(3):
             assert found(store, "zyxwvut") == 0
         assert found(store) == 60
-    assert len(calls) == 1
+    assert len(index_reads) == 1
 
 
 def test_doctor_names_the_search_index(store_path: Path) -> None:
@@ -180,24 +186,15 @@ def test_doctor_names_the_search_index(store_path: Path) -> None:
 
 
 def test_damage_elsewhere_reads_the_index_once_not_on_every_search(
-    store_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_path: Path, index_reads: list[bool]
 ) -> None:
     """A full index read costs about a second at 100 000 items: after it found the index
     sound, further read errors (every keystroke in a damaged store) do not repeat it."""
-    from msguide.store import db
-
-    calls: list[bool] = []
-
-    def counted(*args: object, **kwargs: bool) -> str | None:
-        calls.append(True)
-        return index_problem(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(db, "index_problem", counted)
     with Store.open(store_path) as store:
         for _ in range(3):
             with pytest.raises(StorageError, match="damaged"), store.read():
                 raise sqlite3.DatabaseError("database disk image is malformed")
-    assert len(calls) == 1
+    assert len(index_reads) == 1
 
 
 def test_an_empty_search_while_an_import_writes_neither_waits_nor_fails(store_path: Path) -> None:
